@@ -1,0 +1,79 @@
+"""The SQL schema, generated from the family declarations.
+
+Migration step 1 runs the text this module produces; ``sql/001_initial.sql``
+keeps that text as released so that a later change to a declaration cannot
+silently change what step 1 did (a test compares the two: a declaration change
+needs a new migration step).
+"""
+from __future__ import annotations
+
+from desktop_app.domain.registry import FAMILIES
+from desktop_app.domain.schema import COMMON_COLUMNS, SQL_TYPES, Family, Kind
+
+BOOKKEEPING = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE node (
+    instance_id TEXT PRIMARY KEY, database_id TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    counter INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+CREATE TABLE office (
+    code TEXT PRIMARY KEY, name TEXT NOT NULL, is_self INTEGER NOT NULL DEFAULT 0,
+    public_key TEXT, trusted_at TEXT, parent_code TEXT);
+CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE knowledge (scope TEXT NOT NULL, instance TEXT NOT NULL, counter INTEGER NOT NULL,
+    PRIMARY KEY (scope, instance));
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+    family TEXT, record_id TEXT, detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE INDEX audit_record ON audit_log (family, record_id);
+CREATE INDEX audit_actor ON audit_log (actor, ts);
+CREATE TABLE record_index (
+    family TEXT NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL,
+    main_date TEXT, status TEXT NOT NULL, voided INTEGER NOT NULL, updated_at TEXT NOT NULL,
+    PRIMARY KEY (family, id));
+CREATE INDEX record_index_updated ON record_index (updated_at);
+CREATE VIRTUAL TABLE record_fts USING fts5(
+    title, body, content='record_index', tokenize='trigram');
+CREATE TABLE record_link (
+    person_id TEXT NOT NULL, family TEXT NOT NULL, id TEXT NOT NULL, field TEXT NOT NULL,
+    PRIMARY KEY (person_id, family, id, field));
+CREATE INDEX record_link_record ON record_link (family, id);
+CREATE TABLE deadline (
+    family TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
+    due_date TEXT NOT NULL, done_date TEXT, active INTEGER NOT NULL,
+    PRIMARY KEY (family, id, kind));
+CREATE INDEX deadline_open ON deadline (due_date) WHERE active = 1 AND done_date IS NULL;
+CREATE TABLE ledger_counter (prefix TEXT NOT NULL, year INTEGER NOT NULL, last INTEGER NOT NULL,
+    PRIMARY KEY (prefix, year));
+CREATE TABLE blob (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, created_at TEXT NOT NULL);
+"""
+
+
+def _column(f) -> str:
+    sql = f"{f.name} {SQL_TYPES[f.kind]}"
+    if f.kind is Kind.REF:
+        sql += f" REFERENCES {f.ref}(id)"
+    return sql
+
+
+def family_ddl(fam: Family) -> str:
+    cols = [f"{n} {t}" for n, t in COMMON_COLUMNS] + [_column(f) for f in fam.fields]
+    out = [f"CREATE TABLE {fam.name} (\n    " + ",\n    ".join(cols) + "\n);"]
+    idx = {fam.date_field, "updated_at", "status"}
+    idx |= {f.name for f in fam.fields if f.kind is Kind.REF}
+    if fam.type_field:
+        idx.add(fam.type_field)
+    for col in sorted(idx):
+        out.append(f"CREATE INDEX {fam.name}_{col} ON {fam.name} ({col}, id);")
+    out.append(f"CREATE INDEX {fam.name}_rev ON {fam.name} (_origin, _counter);")
+    return "\n".join(out)
+
+
+def initial_schema() -> str:
+    parts = [BOOKKEEPING.strip()]
+    parts += [family_ddl(fam) for fam in FAMILIES.values()]
+    return "\n\n".join(parts) + "\n"
+
+
+if __name__ == "__main__":  # regenerate sql/001_initial.sql before the first release
+    import sys
+    sys.stdout.write(initial_schema())

@@ -1,0 +1,857 @@
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE node (
+    instance_id TEXT PRIMARY KEY, database_id TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    counter INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+CREATE TABLE office (
+    code TEXT PRIMARY KEY, name TEXT NOT NULL, is_self INTEGER NOT NULL DEFAULT 0,
+    public_key TEXT, trusted_at TEXT, parent_code TEXT);
+CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE knowledge (scope TEXT NOT NULL, instance TEXT NOT NULL, counter INTEGER NOT NULL,
+    PRIMARY KEY (scope, instance));
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+    family TEXT, record_id TEXT, detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE INDEX audit_record ON audit_log (family, record_id);
+CREATE INDEX audit_actor ON audit_log (actor, ts);
+CREATE TABLE record_index (
+    family TEXT NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL,
+    main_date TEXT, status TEXT NOT NULL, voided INTEGER NOT NULL, updated_at TEXT NOT NULL,
+    PRIMARY KEY (family, id));
+CREATE INDEX record_index_updated ON record_index (updated_at);
+CREATE VIRTUAL TABLE record_fts USING fts5(
+    title, body, content='record_index', tokenize='trigram');
+CREATE TABLE record_link (
+    person_id TEXT NOT NULL, family TEXT NOT NULL, id TEXT NOT NULL, field TEXT NOT NULL,
+    PRIMARY KEY (person_id, family, id, field));
+CREATE INDEX record_link_record ON record_link (family, id);
+CREATE TABLE deadline (
+    family TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
+    due_date TEXT NOT NULL, done_date TEXT, active INTEGER NOT NULL,
+    PRIMARY KEY (family, id, kind));
+CREATE INDEX deadline_open ON deadline (due_date) WHERE active = 1 AND done_date IS NULL;
+CREATE TABLE ledger_counter (prefix TEXT NOT NULL, year INTEGER NOT NULL, last INTEGER NOT NULL,
+    PRIMARY KEY (prefix, year));
+CREATE TABLE blob (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, created_at TEXT NOT NULL);
+
+CREATE TABLE unit (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    name TEXT,
+    short_name TEXT,
+    category TEXT,
+    secretary_id TEXT REFERENCES person(id),
+    discipline_head TEXT,
+    resident_group TEXT,
+    note TEXT
+);
+CREATE INDEX unit_category ON unit (category, id);
+CREATE INDEX unit_created_at ON unit (created_at, id);
+CREATE INDEX unit_secretary_id ON unit (secretary_id, id);
+CREATE INDEX unit_status ON unit (status, id);
+CREATE INDEX unit_updated_at ON unit (updated_at, id);
+CREATE INDEX unit_rev ON unit (_origin, _counter);
+
+CREATE TABLE person (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    name TEXT,
+    gender TEXT,
+    birth TEXT,
+    ethnicity TEXT,
+    political_status TEXT,
+    party_join_date TEXT,
+    native_place TEXT,
+    education TEXT,
+    unit_id TEXT REFERENCES unit(id),
+    position TEXT,
+    rank TEXT,
+    position_since TEXT,
+    is_top_leader INTEGER,
+    is_standing_member INTEGER,
+    management TEXT
+);
+CREATE INDEX person_created_at ON person (created_at, id);
+CREATE INDEX person_rank ON person (rank, id);
+CREATE INDEX person_status ON person (status, id);
+CREATE INDEX person_unit_id ON person (unit_id, id);
+CREATE INDEX person_updated_at ON person (updated_at, id);
+CREATE INDEX person_rev ON person (_origin, _counter);
+
+CREATE TABLE position (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    person_id TEXT REFERENCES person(id),
+    start TEXT,
+    end TEXT,
+    unit_id TEXT REFERENCES unit(id),
+    unit_name TEXT,
+    position TEXT
+);
+CREATE INDEX position_person_id ON position (person_id, id);
+CREATE INDEX position_start ON position (start, id);
+CREATE INDEX position_status ON position (status, id);
+CREATE INDEX position_unit_id ON position (unit_id, id);
+CREATE INDEX position_updated_at ON position (updated_at, id);
+CREATE INDEX position_rev ON position (_origin, _counter);
+
+CREATE TABLE sanction (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    person_id TEXT REFERENCES person(id),
+    kind TEXT,
+    organ TEXT,
+    doc_no TEXT,
+    decided TEXT,
+    effect_months INTEGER,
+    effect_end TEXT,
+    note TEXT
+);
+CREATE INDEX sanction_decided ON sanction (decided, id);
+CREATE INDEX sanction_kind ON sanction (kind, id);
+CREATE INDEX sanction_person_id ON sanction (person_id, id);
+CREATE INDEX sanction_status ON sanction (status, id);
+CREATE INDEX sanction_updated_at ON sanction (updated_at, id);
+CREATE INDEX sanction_rev ON sanction (_origin, _counter);
+
+CREATE TABLE talk (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    talk_type TEXT,
+    yuetan_subtype TEXT,
+    form TEXT,
+    initiator TEXT,
+    reason TEXT,
+    source TEXT,
+    lead_no TEXT,
+    person_ids TEXT,
+    unit_id TEXT REFERENCES unit(id),
+    subject_snapshot TEXT,
+    approval_doc_no TEXT,
+    approver TEXT,
+    approval_date TEXT,
+    needs_chief_approval INTEGER,
+    talkers TEXT,
+    companions TEXT,
+    recorder TEXT,
+    entrusted INTEGER,
+    trustee TEXT,
+    entrust_letter_no TEXT,
+    entrust_delivered TEXT,
+    entrust_report_date TEXT,
+    talk_date TEXT,
+    place TEXT,
+    summary TEXT,
+    statement TEXT,
+    requirements TEXT,
+    written_required INTEGER,
+    written_requested TEXT,
+    written_submitted TEXT,
+    has_rectification INTEGER,
+    record_signed INTEGER,
+    outcome TEXT,
+    report_date TEXT,
+    explain_at_meeting INTEGER,
+    explained_date TEXT,
+    archived_to_dossier INTEGER,
+    jiemian_mode TEXT,
+    jiemian_doc_no TEXT
+);
+CREATE INDEX talk_status ON talk (status, id);
+CREATE INDEX talk_talk_date ON talk (talk_date, id);
+CREATE INDEX talk_talk_type ON talk (talk_type, id);
+CREATE INDEX talk_unit_id ON talk (unit_id, id);
+CREATE INDEX talk_updated_at ON talk (updated_at, id);
+CREATE INDEX talk_rev ON talk (_origin, _counter);
+
+CREATE TABLE letter (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    letter_type TEXT,
+    doc_no TEXT,
+    title TEXT,
+    issuing_organ TEXT,
+    recipient_person_id TEXT REFERENCES person(id),
+    recipient_unit_id TEXT REFERENCES unit(id),
+    recipient_text TEXT,
+    cc TEXT,
+    cc_up TEXT,
+    signer TEXT,
+    sign_date TEXT,
+    written_date TEXT,
+    delivery_method TEXT,
+    delivered_date TEXT,
+    receiver TEXT,
+    summary TEXT,
+    reminder_category TEXT,
+    stopped_behavior TEXT,
+    lead_no TEXT,
+    reply_form TEXT,
+    reply_due TEXT,
+    reply_date TEXT,
+    reply_doc_no TEXT,
+    reply_signer TEXT,
+    direct_reply INTEGER,
+    report_date TEXT,
+    outcome TEXT,
+    feedback_doc_no TEXT,
+    feedback_date TEXT,
+    spot_check INTEGER,
+    feedback_days INTEGER,
+    approver TEXT,
+    rect_plan_received TEXT,
+    rect_report_received TEXT,
+    lookback_date TEXT,
+    lookback_conclusion TEXT,
+    accountability INTEGER
+);
+CREATE INDEX letter_letter_type ON letter (letter_type, id);
+CREATE INDEX letter_recipient_person_id ON letter (recipient_person_id, id);
+CREATE INDEX letter_recipient_unit_id ON letter (recipient_unit_id, id);
+CREATE INDEX letter_status ON letter (status, id);
+CREATE INDEX letter_updated_at ON letter (updated_at, id);
+CREATE INDEX letter_written_date ON letter (written_date, id);
+CREATE INDEX letter_rev ON letter (_origin, _counter);
+
+CREATE TABLE rectification (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    title TEXT,
+    source_type TEXT,
+    source_id TEXT,
+    unit_id TEXT REFERENCES unit(id),
+    responsible_id TEXT REFERENCES person(id),
+    responsible_text TEXT,
+    issued_date TEXT,
+    plan_due TEXT,
+    plan_date TEXT,
+    report_due TEXT,
+    report_date TEXT,
+    report_doc_no TEXT,
+    lookback_date TEXT,
+    lookback_conclusion TEXT,
+    followup TEXT,
+    note TEXT
+);
+CREATE INDEX rectification_issued_date ON rectification (issued_date, id);
+CREATE INDEX rectification_responsible_id ON rectification (responsible_id, id);
+CREATE INDEX rectification_source_type ON rectification (source_type, id);
+CREATE INDEX rectification_status ON rectification (status, id);
+CREATE INDEX rectification_unit_id ON rectification (unit_id, id);
+CREATE INDEX rectification_updated_at ON rectification (updated_at, id);
+CREATE INDEX rectification_rev ON rectification (_origin, _counter);
+
+CREATE TABLE rect_item (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    rectification_id TEXT REFERENCES rectification(id),
+    seq INTEGER,
+    problem TEXT,
+    measures TEXT,
+    deadline TEXT,
+    extended_to TEXT,
+    completed_date TEXT,
+    acceptor TEXT,
+    acceptance TEXT
+);
+CREATE INDEX rect_item_deadline ON rect_item (deadline, id);
+CREATE INDEX rect_item_rectification_id ON rect_item (rectification_id, id);
+CREATE INDEX rect_item_status ON rect_item (status, id);
+CREATE INDEX rect_item_updated_at ON rect_item (updated_at, id);
+CREATE INDEX rect_item_rev ON rect_item (_origin, _counter);
+
+CREATE TABLE rect_extension (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    item_id TEXT REFERENCES rect_item(id),
+    applied TEXT,
+    reason TEXT,
+    approver TEXT,
+    new_deadline TEXT
+);
+CREATE INDEX rect_extension_applied ON rect_extension (applied, id);
+CREATE INDEX rect_extension_item_id ON rect_extension (item_id, id);
+CREATE INDEX rect_extension_status ON rect_extension (status, id);
+CREATE INDEX rect_extension_updated_at ON rect_extension (updated_at, id);
+CREATE INDEX rect_extension_rev ON rect_extension (_origin, _counter);
+
+CREATE TABLE rect_action (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    rectification_id TEXT REFERENCES rectification(id),
+    action_date TEXT,
+    method TEXT,
+    supervisor TEXT,
+    result TEXT
+);
+CREATE INDEX rect_action_action_date ON rect_action (action_date, id);
+CREATE INDEX rect_action_method ON rect_action (method, id);
+CREATE INDEX rect_action_rectification_id ON rect_action (rectification_id, id);
+CREATE INDEX rect_action_status ON rect_action (status, id);
+CREATE INDEX rect_action_updated_at ON rect_action (updated_at, id);
+CREATE INDEX rect_action_rev ON rect_action (_origin, _counter);
+
+CREATE TABLE duty_report (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    person_id TEXT REFERENCES person(id),
+    role TEXT,
+    cycle TEXT,
+    period TEXT,
+    form TEXT,
+    meeting_name TEXT,
+    meeting_date TEXT,
+    participants TEXT,
+    due TEXT,
+    submitted TEXT,
+    reviewer TEXT,
+    review TEXT,
+    issues TEXT,
+    score REAL,
+    spot_check INTEGER,
+    spot_method TEXT,
+    spot_conclusion TEXT,
+    publicity TEXT,
+    publicity_doc_no TEXT,
+    rank_no INTEGER,
+    archived INTEGER
+);
+CREATE INDEX duty_report_cycle ON duty_report (cycle, id);
+CREATE INDEX duty_report_meeting_date ON duty_report (meeting_date, id);
+CREATE INDEX duty_report_person_id ON duty_report (person_id, id);
+CREATE INDEX duty_report_status ON duty_report (status, id);
+CREATE INDEX duty_report_updated_at ON duty_report (updated_at, id);
+CREATE INDEX duty_report_rev ON duty_report (_origin, _counter);
+
+CREATE TABLE warning_session (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    name TEXT,
+    form TEXT,
+    organizer_unit_id TEXT REFERENCES unit(id),
+    held_date TEXT,
+    place TEXT,
+    audience TEXT,
+    expected INTEGER,
+    actual INTEGER,
+    attendee_ids TEXT,
+    cases TEXT,
+    local_case INTEGER,
+    speaker TEXT,
+    after_requirements TEXT,
+    after_due TEXT,
+    after_done TEXT
+);
+CREATE INDEX warning_session_form ON warning_session (form, id);
+CREATE INDEX warning_session_held_date ON warning_session (held_date, id);
+CREATE INDEX warning_session_organizer_unit_id ON warning_session (organizer_unit_id, id);
+CREATE INDEX warning_session_status ON warning_session (status, id);
+CREATE INDEX warning_session_updated_at ON warning_session (updated_at, id);
+CREATE INDEX warning_session_rev ON warning_session (_origin, _counter);
+
+CREATE TABLE major_matter (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    person_id TEXT REFERENCES person(id),
+    report_date TEXT,
+    category TEXT,
+    description TEXT,
+    event_date TEXT,
+    on_time INTEGER,
+    check_result TEXT
+);
+CREATE INDEX major_matter_category ON major_matter (category, id);
+CREATE INDEX major_matter_person_id ON major_matter (person_id, id);
+CREATE INDEX major_matter_report_date ON major_matter (report_date, id);
+CREATE INDEX major_matter_status ON major_matter (status, id);
+CREATE INDEX major_matter_updated_at ON major_matter (updated_at, id);
+CREATE INDEX major_matter_rev ON major_matter (_origin, _counter);
+
+CREATE TABLE request (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    person_id TEXT REFERENCES person(id),
+    matter TEXT,
+    method TEXT,
+    request_date TEXT,
+    reply TEXT
+);
+CREATE INDEX request_person_id ON request (person_id, id);
+CREATE INDEX request_request_date ON request (request_date, id);
+CREATE INDEX request_status ON request (status, id);
+CREATE INDEX request_updated_at ON request (updated_at, id);
+CREATE INDEX request_rev ON request (_origin, _counter);
+
+CREATE TABLE reminder (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    method TEXT,
+    matter TEXT,
+    remind_date TEXT,
+    reminder_by TEXT,
+    person_id TEXT REFERENCES person(id),
+    feedback_due TEXT,
+    feedback_date TEXT,
+    feedback TEXT
+);
+CREATE INDEX reminder_method ON reminder (method, id);
+CREATE INDEX reminder_person_id ON reminder (person_id, id);
+CREATE INDEX reminder_remind_date ON reminder (remind_date, id);
+CREATE INDEX reminder_status ON reminder (status, id);
+CREATE INDEX reminder_updated_at ON reminder (updated_at, id);
+CREATE INDEX reminder_rev ON reminder (_origin, _counter);
+
+CREATE TABLE meeting (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    meeting_type TEXT,
+    session TEXT,
+    meeting_date TEXT,
+    note TEXT
+);
+CREATE INDEX meeting_meeting_date ON meeting (meeting_date, id);
+CREATE INDEX meeting_meeting_type ON meeting (meeting_type, id);
+CREATE INDEX meeting_status ON meeting (status, id);
+CREATE INDEX meeting_updated_at ON meeting (updated_at, id);
+CREATE INDEX meeting_rev ON meeting (_origin, _counter);
+
+CREATE TABLE topic (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    meeting_id TEXT REFERENCES meeting(id),
+    name TEXT,
+    sanzhongyida TEXT,
+    pre_review TEXT,
+    materials_in_advance INTEGER,
+    democratic_centralism INTEGER,
+    last_to_speak INTEGER,
+    vote TEXT,
+    discipline_opinion TEXT
+);
+CREATE INDEX topic_created_at ON topic (created_at, id);
+CREATE INDEX topic_meeting_id ON topic (meeting_id, id);
+CREATE INDEX topic_sanzhongyida ON topic (sanzhongyida, id);
+CREATE INDEX topic_status ON topic (status, id);
+CREATE INDEX topic_updated_at ON topic (updated_at, id);
+CREATE INDEX topic_rev ON topic (_origin, _counter);
+
+CREATE TABLE meeting_reminder (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    topic_id TEXT REFERENCES topic(id),
+    matter TEXT,
+    person_id TEXT REFERENCES person(id),
+    remind_date TEXT
+);
+CREATE INDEX meeting_reminder_person_id ON meeting_reminder (person_id, id);
+CREATE INDEX meeting_reminder_remind_date ON meeting_reminder (remind_date, id);
+CREATE INDEX meeting_reminder_status ON meeting_reminder (status, id);
+CREATE INDEX meeting_reminder_topic_id ON meeting_reminder (topic_id, id);
+CREATE INDEX meeting_reminder_updated_at ON meeting_reminder (updated_at, id);
+CREATE INDEX meeting_reminder_rev ON meeting_reminder (_origin, _counter);
+
+CREATE TABLE meeting_task (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    topic_id TEXT REFERENCES topic(id),
+    task TEXT,
+    responsible_id TEXT REFERENCES person(id),
+    responsible_text TEXT,
+    deadline TEXT,
+    done_date TEXT
+);
+CREATE INDEX meeting_task_deadline ON meeting_task (deadline, id);
+CREATE INDEX meeting_task_responsible_id ON meeting_task (responsible_id, id);
+CREATE INDEX meeting_task_status ON meeting_task (status, id);
+CREATE INDEX meeting_task_topic_id ON meeting_task (topic_id, id);
+CREATE INDEX meeting_task_updated_at ON meeting_task (updated_at, id);
+CREATE INDEX meeting_task_rev ON meeting_task (_origin, _counter);
+
+CREATE TABLE resp_template (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    name TEXT,
+    year INTEGER,
+    version TEXT,
+    subject TEXT
+);
+CREATE INDEX resp_template_created_at ON resp_template (created_at, id);
+CREATE INDEX resp_template_status ON resp_template (status, id);
+CREATE INDEX resp_template_subject ON resp_template (subject, id);
+CREATE INDEX resp_template_updated_at ON resp_template (updated_at, id);
+CREATE INDEX resp_template_rev ON resp_template (_origin, _counter);
+
+CREATE TABLE resp_item (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    template_id TEXT REFERENCES resp_template(id),
+    category_no INTEGER,
+    category TEXT,
+    item_no INTEGER,
+    item TEXT,
+    description TEXT,
+    score REAL,
+    frequency TEXT,
+    fill_deadline TEXT
+);
+CREATE INDEX resp_item_fill_deadline ON resp_item (fill_deadline, id);
+CREATE INDEX resp_item_status ON resp_item (status, id);
+CREATE INDEX resp_item_template_id ON resp_item (template_id, id);
+CREATE INDEX resp_item_updated_at ON resp_item (updated_at, id);
+CREATE INDEX resp_item_rev ON resp_item (_origin, _counter);
+
+CREATE TABLE resp_entry (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    item_id TEXT REFERENCES resp_item(id),
+    person_id TEXT REFERENCES person(id),
+    entry_date TEXT,
+    content TEXT,
+    reviewer TEXT
+);
+CREATE INDEX resp_entry_entry_date ON resp_entry (entry_date, id);
+CREATE INDEX resp_entry_item_id ON resp_entry (item_id, id);
+CREATE INDEX resp_entry_person_id ON resp_entry (person_id, id);
+CREATE INDEX resp_entry_status ON resp_entry (status, id);
+CREATE INDEX resp_entry_updated_at ON resp_entry (updated_at, id);
+CREATE INDEX resp_entry_rev ON resp_entry (_origin, _counter);
+
+CREATE TABLE focus_item (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    category_no INTEGER,
+    category TEXT,
+    content TEXT,
+    methods TEXT,
+    frequency TEXT,
+    department TEXT
+);
+CREATE INDEX focus_item_created_at ON focus_item (created_at, id);
+CREATE INDEX focus_item_status ON focus_item (status, id);
+CREATE INDEX focus_item_updated_at ON focus_item (updated_at, id);
+CREATE INDEX focus_item_rev ON focus_item (_origin, _counter);
+
+CREATE TABLE attachment (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    owner_family TEXT,
+    owner_id TEXT,
+    sha256 TEXT,
+    filename TEXT,
+    size INTEGER
+);
+CREATE INDEX attachment_created_at ON attachment (created_at, id);
+CREATE INDEX attachment_status ON attachment (status, id);
+CREATE INDEX attachment_updated_at ON attachment (updated_at, id);
+CREATE INDEX attachment_rev ON attachment (_origin, _counter);
