@@ -38,7 +38,22 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection):
-    """``BEGIN IMMEDIATE`` … ``COMMIT``; any exception rolls everything back."""
+    """``BEGIN IMMEDIATE`` … ``COMMIT``; any exception rolls everything back.
+
+    Inside an outer transaction (bulk work such as the demo generator or an
+    import) it becomes a savepoint, so each service call still succeeds or
+    fails as a whole.
+    """
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT service_call")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK TO service_call")
+            conn.execute("RELEASE service_call")
+            raise
+        conn.execute("RELEASE service_call")
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn

@@ -9,6 +9,7 @@ from typing import Any, Iterable
 
 from desktop_app.domain.derive import DueItem
 from desktop_app.domain.schema import Family, Kind
+from desktop_app.domain.vocab import workflows
 
 _NAME_COLUMN = {"person": "name", "unit": "name"}
 
@@ -66,7 +67,8 @@ def reindex(conn: sqlite3.Connection, fam: Family, row: dict[str, Any],
              row["updated_at"])).lastrowid
     conn.execute("INSERT INTO record_fts (rowid, title, body) VALUES (?, ?, ?)", (rowid, title, body))
     _relink(conn, fam, row)
-    _redeadline(conn, fam, rid, due, active=not row["voided"])
+    final = not workflows()[fam.workflow].transitions.get(row["status"], ("open",))
+    _redeadline(conn, fam, rid, due, active=not row["voided"] and not final)
 
 
 def _relink(conn: sqlite3.Connection, fam: Family, row: dict[str, Any]) -> None:

@@ -1,0 +1,124 @@
+"""What each ``taizhang`` subcommand does; printing happens only here and in cli.py."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from desktop_app.errors import UserFacingError
+from desktop_app.services import queries
+from desktop_app.services.check import full_check
+from desktop_app.services.office import init_office
+from desktop_app.services.session import database_path, open_session
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def init(args, data_dir: Path, emit) -> int:
+    s = init_office(data_dir, args.office_name, args.office_code)
+    _out(f"已初始化：{s.office_name}（{s.office_code}），数据目录 {data_dir}")
+    s.close()
+    return 0
+
+
+def demo(args, data_dir: Path, emit) -> int:
+    from desktop_app.demo import fill_demo
+    if args.records < 0:
+        raise UserFacingError("--records 不能为负数。")
+    stats = fill_demo(data_dir, records=args.records or None, seed=args.seed)
+    _out(f"已生成演示数据：{stats['total']} 条记录（{stats['units']} 个单位，{stats['persons']} 名人员），"
+         f"数据目录 {data_dir}")
+    return 0
+
+
+def summary(args, data_dir: Path, emit) -> int:
+    s = open_session(data_dir)
+    try:
+        result = queries.summary(s)
+    finally:
+        s.close()
+    if args.json:
+        emit(result)
+        return 0
+    from desktop_app.domain.registry import FAMILIES
+    _out("各类记录数：")
+    for name, n in result["counts"].items():
+        _out(f"  {FAMILIES[name].label}：{n}")
+    for key, title in (("overdue", "已逾期"), ("due_soon", "临期（含今日到期）")):
+        _out(f"{title}：{len(result[key])} 项")
+        for item in result[key][:30]:
+            _out(f"  {item['due_date']}  {item['family_label']}·{item['label']}  {item['title']}")
+    return 0
+
+
+def search(args, data_dir: Path, emit) -> int:
+    s = open_session(data_dir)
+    try:
+        hits = queries.search(s, args.text)
+    finally:
+        s.close()
+    from desktop_app.domain.registry import FAMILIES
+    rows = [{"family": h.family, "family_label": FAMILIES[h.family].label, "id": h.id,
+             "title": h.title, "date": h.main_date, "status": h.status, "snippet": h.snippet}
+            for h in hits]
+    if args.json:
+        emit(rows)
+        return 0
+    _out(f"找到 {len(rows)} 条：")
+    for r in rows:
+        _out(f"  [{r['family_label']}] {r['title']}  {r['date'] or ''}  {r['id']}")
+    return 0
+
+
+def dossier(args, data_dir: Path, emit) -> int:
+    s = open_session(data_dir)
+    try:
+        d = queries.dossier(s, args.person)
+    finally:
+        s.close()
+    p = d.person
+    if args.json:
+        emit({"person": {"id": p.id, "name": p["name"], "unit": d.unit_name,
+                         "position": p.get("position"), "values": dict(p.values)},
+              "entries": [{"family": e.family, "family_label": e.family_label, "id": e.id,
+                           "title": e.title, "date": e.date, "status": e.status,
+                           "roles": e.roles} for e in d.entries]})
+        return 0
+    _out(f"廉政档案：{p['name']}  {d.unit_name} {p.get('position') or ''}")
+    for e in d.entries:
+        _out(f"  {e.date or '          '}  [{e.family_label}] {e.title}（{e.status}）")
+    _out(f"共 {len(d.entries)} 条。")
+    return 0
+
+
+def check(args, data_dir: Path, emit) -> int:
+    path = database_path(data_dir)
+    if not path.exists():
+        raise UserFacingError(f"找不到数据库：{path}")
+    s = open_session(data_dir, require_office=False)
+    try:
+        problems = full_check(s.conn, s.attachments_dir)
+    finally:
+        s.close()
+    if args.json:
+        emit({"ok": not problems, "problems": problems})
+    elif problems:
+        _out("发现问题：")
+        for p in problems:
+            _out(f"  {p}")
+    else:
+        _out("检查通过：数据库完整，外键无误，审计链完好，附件齐全。")
+    return 0 if not problems else 1
+
+
+def gui(args, data_dir: Path) -> int:
+    try:
+        from ui.app import run_gui     # the one late import of the GUI (ARCHITECTURE.md §2)
+    except ImportError as exc:
+        if args.demo:
+            from desktop_app.demo import ensure_demo
+            ensure_demo(data_dir)
+            return summary(type("A", (), {"json": False})(), data_dir, None)
+        raise UserFacingError(f"桌面界面不可用：{exc}") from exc
+    return run_gui(data_dir, demo=args.demo)

@@ -1,0 +1,52 @@
+"""检查数据库: integrity, foreign keys, the audit chain, attachments."""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+from desktop_app.store import audit
+
+
+def _integrity(conn: sqlite3.Connection) -> list[str]:
+    rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    return [] if rows == ["ok"] else [f"数据库结构损坏：{r}" for r in rows[:20]]
+
+
+def _foreign_keys(conn: sqlite3.Connection) -> list[str]:
+    return [f"表 {r[0]} 第 {r[1]} 行引用了不存在的 {r[2]} 记录。"
+            for r in conn.execute("PRAGMA foreign_key_check").fetchall()[:50]]
+
+
+def _attachments(conn: sqlite3.Connection, folder: Path, verify_hash: bool) -> list[str]:
+    problems = []
+    for row in conn.execute("SELECT id, filename, sha256 FROM attachment WHERE voided = 0"):
+        path = folder / row["sha256"][:2] / row["sha256"]
+        if not path.exists():
+            problems.append(f"附件“{row['filename']}”的文件不见了（{row['sha256'][:12]}…）。")
+            continue
+        if verify_hash:
+            digest = hashlib.sha256()
+            with open(path, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+            if digest.hexdigest() != row["sha256"]:
+                problems.append(f"附件“{row['filename']}”的内容与记录的校验值不符（文件被改动或损坏）。")
+    return problems
+
+
+def full_check(conn: sqlite3.Connection, attachments_dir: Path, *, verify_hash: bool = True) -> list[str]:
+    """Every problem found, each a Chinese sentence; empty when all is well."""
+    try:
+        problems = _integrity(conn)
+        problems += _foreign_keys(conn)
+    except sqlite3.DatabaseError as exc:
+        return [f"数据库文件已损坏：{exc}"]
+    problems += [p.message for p in audit.verify(conn)]
+    problems += _attachments(conn, attachments_dir, verify_hash)
+    return problems
+
+
+def quick_check(conn: sqlite3.Connection) -> list[str]:
+    rows = [r[0] for r in conn.execute("PRAGMA quick_check")]
+    return [] if rows == ["ok"] else rows

@@ -1,0 +1,131 @@
+"""Read-only services: lists, the due/overdue list, counts, search, 廉政档案."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from desktop_app.domain.deadlines import Level, Thresholds, warning_level, yellow_cutoff
+from desktop_app.domain.record import Record
+from desktop_app.domain.registry import FAMILIES, family
+from desktop_app.errors import UserFacingError
+from desktop_app.services.session import Session
+from desktop_app.store import audit
+from desktop_app.store import dossier as dossier_store
+from desktop_app.store.db import transaction
+from desktop_app.store import queries as q
+from desktop_app.store import records as repo
+from desktop_app.store.search import Hit, search as search_store
+
+ListFilter = q.ListFilter
+
+
+def thresholds(s: Session) -> Thresholds:
+    try:
+        return Thresholds(int(s.setting("warning.yellow_working_days", "5")))
+    except (ValueError, UserFacingError):
+        return Thresholds()
+
+
+def level_dates(s: Session) -> q.LevelDates:
+    today = s.today()
+    return q.LevelDates(today, yellow_cutoff(today, s.calendar, thresholds(s)))
+
+
+def list_records(s: Session, family_name: str, flt: ListFilter = ListFilter(), *,
+                 sort: str | None = None, descending: bool = True, after=None,
+                 limit: int = q.PAGE) -> tuple[list[Record], tuple | None]:
+    return q.list_page(s.conn, family(family_name), flt, sort=sort, descending=descending,
+                       after=after, limit=limit, levels=level_dates(s))
+
+
+def count_records(s: Session, family_name: str, flt: ListFilter = ListFilter()) -> int:
+    return q.count(s.conn, family(family_name), flt, levels=level_dates(s))
+
+
+@dataclass(frozen=True)
+class DueItem:
+    family: str
+    family_label: str
+    id: str
+    kind: str
+    label: str
+    title: str
+    due_date: str
+    level: Level
+    days_left: int
+    estimated: bool      # the due date lies in a year with no holiday table
+
+    def to_json(self) -> dict:
+        return {"family": self.family, "family_label": self.family_label, "id": self.id,
+                "kind": self.kind, "label": self.label, "title": self.title,
+                "due_date": self.due_date, "level": self.level.value,
+                "days_left": self.days_left, "estimated": self.estimated}
+
+
+def due_list(s: Session) -> list[DueItem]:
+    """Everything overdue, due today or due within the yellow threshold."""
+    dates = level_dates(s)
+    out = []
+    for r in q.open_deadlines(s.conn, dates.cutoff):
+        due = date.fromisoformat(r["due_date"])
+        out.append(DueItem(
+            r["family"], FAMILIES[r["family"]].label, r["id"], r["kind"], r["label"], r["title"],
+            r["due_date"], warning_level(due, dates.today, s.calendar, thresholds(s)),
+            s.calendar.working_days_left(dates.today, due), not s.calendar.has_table(due.year)))
+    return out
+
+
+def summary(s: Session) -> dict:
+    counts = q.family_counts(s.conn)
+    due = due_list(s)
+    return {"counts": {name: counts.get(name, 0) for name in FAMILIES},
+            "due_soon": [d.to_json() for d in due if d.level is not Level.RED],
+            "overdue": [d.to_json() for d in due if d.level is Level.RED]}
+
+
+def search(s: Session, text: str, *, families: list[str] | None = None,
+           limit: int = 200) -> list[Hit]:
+    return search_store(s.conn, text, families=families, limit=limit)
+
+
+@dataclass(frozen=True)
+class DossierEntry:
+    family: str
+    family_label: str
+    id: str
+    title: str
+    date: str | None
+    status: str
+    roles: str
+
+
+@dataclass(frozen=True)
+class Dossier:
+    person: Record
+    unit_name: str
+    entries: tuple[DossierEntry, ...]
+
+
+def resolve_person(s: Session, text: str) -> Record:
+    rows = dossier_store.find_persons(s.conn, text.strip())
+    if not rows:
+        raise UserFacingError(f"找不到人员“{text}”。")
+    exact = [r for r in rows if r["name"] == text.strip() or r["id"] == text.strip()]
+    if len(exact) > 1:
+        names = "；".join(f"{r['name']}（{r['position'] or ''}，{r['id']}）" for r in exact[:5])
+        raise UserFacingError(f"有 {len(exact)} 人叫“{text}”，请改用人员编号：{names}")
+    return repo.from_row(family("person"), (exact or rows)[0])
+
+
+def dossier(s: Session, person: str) -> Dossier:
+    """The 廉政档案: everything about one person, in date order."""
+    rec = resolve_person(s, person)
+    with transaction(s.conn):   # reading a 廉政档案 is itself recorded (调阅登记)
+        audit.append(s.conn, ts=s.now().isoformat(timespec="seconds"), actor=s.user,
+                     action="查阅廉政档案", family="person", record_id=rec.id,
+                     detail={"name": rec["name"]})
+    unit = s.conn.execute("SELECT name FROM unit WHERE id = ?", (rec.get("unit_id"),)).fetchone()
+    entries = tuple(DossierEntry(r["family"], FAMILIES[r["family"]].label, r["id"], r["title"],
+                                 r["main_date"], r["status"], r["roles"])
+                    for r in dossier_store.dossier_rows(s.conn, rec.id))
+    return Dossier(rec, unit[0] if unit else "", entries)

@@ -1,0 +1,132 @@
+"""Lists of one family with filters, sorting and keyset paging, all in SQL;
+the due/overdue list across all families; counts."""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from desktop_app.domain.record import Record
+from desktop_app.domain.schema import COMMON_NAMES, Family
+from desktop_app.store.records import from_row
+from desktop_app.store.search import match_clause, terms
+
+PAGE = 200
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    unit_id: str | None = None
+    person_id: str | None = None
+    type_value: str | None = None
+    status: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    level: str | None = None          # red / orange / yellow
+    text: str | None = None
+    parent_id: str | None = None
+    include_voided: bool = False
+
+
+@dataclass(frozen=True)
+class LevelDates:
+    today: date
+    cutoff: date      # last yellow day
+
+
+def _where(fam: Family, flt: ListFilter, levels: LevelDates | None) -> tuple[list[str], list[Any]]:
+    w, p = [], []
+    if not flt.include_voided:
+        w.append("t.voided = 0")
+    if flt.unit_id and fam.unit_field:
+        w.append(f"t.{fam.unit_field} = ?"); p.append(flt.unit_id)
+    if flt.person_id:
+        w.append("EXISTS (SELECT 1 FROM record_link l WHERE l.person_id = ? AND l.family = ?"
+                 " AND l.id = t.id)"); p += [flt.person_id, fam.name]
+    if flt.type_value and fam.type_field:
+        w.append(f"t.{fam.type_field} = ?"); p.append(flt.type_value)
+    if flt.status:
+        w.append("t.status = ?"); p.append(flt.status)
+    if flt.parent_id and fam.parent:
+        w.append(f"t.{fam.parent} = ?"); p.append(flt.parent_id)
+    if flt.date_from:
+        w.append(f"t.{fam.date_field} >= ?"); p.append(flt.date_from)
+    if flt.date_to:
+        w.append(f"t.{fam.date_field} <= ?"); p.append(flt.date_to)
+    if flt.level and levels:
+        cond = {"red": "d.due_date < ?", "orange": "d.due_date = ?",
+                "yellow": "d.due_date > ? AND d.due_date <= ?"}[flt.level]
+        w.append("EXISTS (SELECT 1 FROM deadline d WHERE d.family = ? AND d.id = t.id AND"
+                 f" d.active = 1 AND d.done_date IS NULL AND {cond})")
+        p += [fam.name, levels.today.isoformat()]
+        if flt.level == "yellow":
+            p.append(levels.cutoff.isoformat())
+    words = terms(flt.text or "")
+    if words:
+        cond, params = match_clause(words)
+        w.append(f"t.id IN (SELECT ri.id FROM record_index ri WHERE ri.family = ? AND {cond})")
+        p += [fam.name, *params]
+    return w, p
+
+
+def sortable(fam: Family, column: str) -> str:
+    if column in COMMON_NAMES or column in fam.field_names:
+        return column
+    return fam.date_field
+
+
+def _keyset(col: str, desc: bool, after: tuple[Any, str]) -> tuple[str, list[Any]]:
+    value, rid = after
+    if not desc:
+        if value is None:
+            return f"((t.{col} IS NULL AND t.id > ?) OR t.{col} IS NOT NULL)", [rid]
+        return f"(t.{col} > ? OR (t.{col} = ? AND t.id > ?))", [value, value, rid]
+    if value is None:
+        return f"(t.{col} IS NULL AND t.id < ?)", [rid]
+    return f"(t.{col} < ? OR (t.{col} = ? AND t.id < ?) OR t.{col} IS NULL)", [value, value, rid]
+
+
+def list_page(conn: sqlite3.Connection, fam: Family, flt: ListFilter = ListFilter(), *,
+              sort: str | None = None, descending: bool = True, after: tuple[Any, str] | None = None,
+              limit: int = PAGE, levels: LevelDates | None = None) -> tuple[list[Record], tuple | None]:
+    """One page of records and the key to pass as ``after`` for the next page."""
+    col = sortable(fam, sort or fam.date_field)
+    where, params = _where(fam, flt, levels)
+    if after is not None:
+        cond, extra = _keyset(col, descending, after)
+        where.append(cond); params += extra
+    # SQLite puts NULLs first ascending and last descending: _keyset relies on it.
+    order = "DESC" if descending else "ASC"
+    sql = (f"SELECT t.* FROM {fam.name} t WHERE {' AND '.join(where) or '1'}"
+           f" ORDER BY t.{col} {order}, t.id {order} LIMIT ?")
+    rows = conn.execute(sql, [*params, limit]).fetchall()
+    records = [from_row(fam, r) for r in rows]
+    key = (rows[-1][col], rows[-1]["id"]) if len(rows) == limit else None
+    return records, key
+
+
+def count(conn: sqlite3.Connection, fam: Family, flt: ListFilter = ListFilter(),
+          levels: LevelDates | None = None) -> int:
+    where, params = _where(fam, flt, levels)
+    return conn.execute(f"SELECT count(*) FROM {fam.name} t WHERE {' AND '.join(where) or '1'}",
+                        params).fetchone()[0]
+
+
+def open_deadlines(conn: sqlite3.Connection, cutoff: date) -> list[sqlite3.Row]:
+    """Every unmet deadline due on or before ``cutoff``, across all families."""
+    return conn.execute(
+        "SELECT d.family, d.id, d.kind, d.label, d.due_date, ri.title, ri.status"
+        " FROM deadline d JOIN record_index ri ON ri.family = d.family AND ri.id = d.id"
+        " WHERE d.active = 1 AND d.done_date IS NULL AND d.due_date <= ?"
+        " ORDER BY d.due_date, d.family, d.id", (cutoff.isoformat(),)).fetchall()
+
+
+def family_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    return {r[0]: r[1] for r in conn.execute(
+        "SELECT family, count(*) FROM record_index WHERE voided = 0 GROUP BY family")}
+
+
+def recent_changes(conn: sqlite3.Connection, limit: int = 20) -> list[sqlite3.Row]:
+    return conn.execute("SELECT family, id, title, status, updated_at FROM record_index"
+                        " ORDER BY updated_at DESC LIMIT ?", (limit,)).fetchall()
