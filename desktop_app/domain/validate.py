@@ -38,6 +38,8 @@ def parse_date(value: Any, label: str = "日期", field: str = "date") -> date:
         else:
             raise ValidationError(field, f"{label}“{text}”不是有效日期，请按 2026-03-07 的格式填写。")
         y, mo, da = (int(g) for g in m.groups())
+        if not 1 <= mo <= 12:
+            raise ValidationError(field, f"{label}“{text}”不是有效日期：月份应为 1 至 12。")
         try:
             d = date(y, mo, da)
         except ValueError:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -34,7 +35,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Collection
+from typing import Any, BinaryIO, Collection, Iterable
 
 from desktop_app.errors import Cancelled
 
@@ -52,6 +53,7 @@ PARTIAL_SUFFIX = ".partial"
 STAGING_PREFIX = "tzstage-"
 _FAT_NAMES = frozenset({"vfat", "msdos", "fat", "fat12", "fat16", "fat32"})
 _BLOCK = 1024 * 1024
+_OCTAL_ESCAPE = re.compile(r"\\([0-7]{3})")
 
 
 @dataclass(frozen=True)
@@ -81,23 +83,24 @@ def receipt_filename(recipient: str, package_id: str) -> str:
     return f"{recipient}_receipt_{package_id}{RECEIPT_SUFFIX}"
 
 
-def _linux_fs_type(path: Path) -> str | None:
-    try:
-        with open("/proc/mounts", encoding="utf-8", errors="replace") as fh:
-            mounts = [line.split() for line in fh]
-    except OSError:
-        return None
+def fs_type_from_mounts(target: str, mount_lines: Iterable[str]) -> str | None:
+    """The type of the longest mount point containing ``target`` (/proc/mounts format)."""
     best, best_len = None, -1
-    target = str(path.resolve())
-    for fields in mounts:
+    for line in mount_lines:
+        fields = line.split()
         if len(fields) < 3:
             continue
         # /proc/mounts escapes blanks in mount points as octal (\040).
-        point = fields[1].encode().decode("unicode_escape")
+        point = _OCTAL_ESCAPE.sub(lambda m: chr(int(m.group(1), 8)), fields[1])
         inside = target == point or target.startswith(point.rstrip("/") + "/")
         if inside and len(point) > best_len:
             best, best_len = fields[2], len(point)
     return best
+
+
+def _linux_fs_type(path: Path) -> str | None:
+    with open("/proc/mounts", encoding="utf-8", errors="replace") as fh:
+        return fs_type_from_mounts(str(path.resolve()), fh)
 
 
 def _windows_fs_type(path: Path) -> str | None:
@@ -138,8 +141,9 @@ def check_free_space(directory: Path | str, needed: int, where: str = "U盘") ->
                                       f"只有 {free // MiB} MB")
 
 
-def _open_partial(path: Path) -> BinaryIO:
-    """Opened in one place so the tests can simulate a yanked or full drive."""
+def _create_file(path: Path) -> BinaryIO:
+    """Every file this module writes is created here, so the tests can simulate a yanked
+    drive or a full disk in one place."""
     return open(path, "xb")
 
 
@@ -186,7 +190,7 @@ def copy_to_media(src: Path | str, dest_dir: Path | str, name: str, *,
     final, partial = dest_dir / name, dest_dir / (name + PARTIAL_SUFFIX)
     partial.unlink(missing_ok=True)   # left by an earlier yanked attempt
     try:
-        with open(src, "rb") as fin, _open_partial(partial) as fout:
+        with open(src, "rb") as fin, _create_file(partial) as fout:
             sha256 = _copy_streams(fin, fout, Meter(size, progress, cancel),
                                    "本机磁盘", "U盘")
             fout.flush()
@@ -227,7 +231,7 @@ def stage_copy(src: Path | str, staging_dir: Path | str, *, progress: ProgressFn
         size = os.fstat(fin.fileno()).st_size
         check_free_space(staging_dir, size, "本机磁盘")
         try:
-            with open(dest, "xb") as fout:
+            with _create_file(dest) as fout:
                 sha256 = _copy_streams(fin, fout, Meter(size, progress, cancel),
                                        "U盘", "本机磁盘")
         except BaseException:
