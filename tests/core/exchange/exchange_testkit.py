@@ -95,7 +95,8 @@ def deflated(name: str | bytes, data: bytes, **kw: Any) -> RawEntry:
     return RawEntry(raw, packed, 8, zlib.crc32(data), len(data), len(packed), **kw)
 
 
-def write_raw_zip(path: Path, entries: list[RawEntry]) -> None:
+def write_raw_zip(path: Path, entries: list[RawEntry], *, zip64_end: bool = False,
+                  prefix: bytes = b"", suffix: bytes = b"") -> None:
     out = bytearray()
     offsets = []
     for e in entries:
@@ -112,9 +113,18 @@ def write_raw_zip(path: Path, entries: list[RawEntry]) -> None:
                            e.flags, e.method, 0, 0x21, e.crc, csize, usize, len(e.name),
                            0, 0, 0, 0, e.external_attr,
                            offset if e.header_offset is None else e.header_offset) + e.name
-    out += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries),
-                       len(out) - cd_start, cd_start, 0)
-    path.write_bytes(bytes(out))
+    cd_size = len(out) - cd_start
+    if zip64_end:   # the end records a > 4 GiB archive needs, on a small one
+        eocd64 = len(out)
+        out += struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, len(entries),
+                           len(entries), cd_size, cd_start)
+        out += struct.pack("<4sLQL", b"PK\x06\x07", 0, eocd64, 1)
+        out += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF,
+                           0xFFFFFFFF, 0)
+    else:
+        out += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries),
+                           cd_size, cd_start, 0)
+    path.write_bytes(prefix + bytes(out) + suffix)
 
 
 def manifest_for(files: dict[str, bytes], **extra: Any) -> dict[str, Any]:
@@ -140,12 +150,12 @@ def sample_files() -> dict[str, bytes]:
 
 
 def write_archive(path: Path, files: dict[str, bytes], manifest: dict | None = None,
-                  extra_entries: list[RawEntry] = ()) -> None:
+                  extra_entries: list[RawEntry] = (), **kw: Any) -> None:
     """Write ``files`` (deflated) + ``extra_entries`` + manifest.json with the raw builder."""
     manifest = manifest_for(files) if manifest is None else manifest
     entries = [deflated(n, d) for n, d in files.items()] + list(extra_entries)
     entries.append(deflated("manifest.json", canonical_json(manifest)))
-    write_raw_zip(path, entries)
+    write_raw_zip(path, entries, **kw)
 
 
 def zero_bomb(total: int, segment: int = 1 << 20) -> tuple[bytes, int]:
