@@ -11,6 +11,8 @@ Chinese message that the GUI and the CLI show as is.  One class per kind of trou
 """
 from __future__ import annotations
 
+import errno
+
 from desktop_app.errors import UserFacingError
 
 # reason -> Chinese message.  Kept in one table so the import report and the tests name
@@ -63,7 +65,6 @@ class KeyMaterialError(UserFacingError):
 
 def disk_error(exc: OSError, where: str) -> MediaError:
     """A Chinese ``MediaError`` for an ``OSError`` met while reading or writing ``where``."""
-    import errno
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return MediaError("disk_full", f"{where}空间不足，操作已取消，未留下残余文件。")
     reason = exc.strerror or exc.__class__.__name__

@@ -151,6 +151,10 @@ class OfficeCard:
             raise _card_error("单位名称为空、过长或含控制字符")
         if not isinstance(self.public_key, bytes) or len(self.public_key) != 32:
             raise _card_error("公钥长度不是 32 字节")
+        try:
+            Ed25519PublicKey.from_public_bytes(self.public_key)
+        except ValueError as exc:
+            raise _card_error("公钥无效") from exc
         if not is_utc_text(self.created):
             raise _card_error("创建时间格式不正确")
 

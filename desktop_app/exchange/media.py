@@ -188,8 +188,8 @@ def copy_to_media(src: Path | str, dest_dir: Path | str, name: str, *,
     src, dest_dir = Path(src), Path(dest_dir)
     size = _check_target(src, dest_dir, name)
     final, partial = dest_dir / name, dest_dir / (name + PARTIAL_SUFFIX)
-    partial.unlink(missing_ok=True)   # left by an earlier yanked attempt
     try:
+        partial.unlink(missing_ok=True)   # left by an earlier yanked attempt
         with open(src, "rb") as fin, _create_file(partial) as fout:
             sha256 = _copy_streams(fin, fout, Meter(size, progress, cancel),
                                    "本机磁盘", "U盘")
