@@ -54,7 +54,7 @@ from .errors import KeyMaterialError, PackageRejected, disk_error
 from .jsonsafe import canonical_json
 from .kdf import DEFAULT_COST, Argon2Cost, check_kdf, derive_key, new_kdf_params
 from .keys import fingerprint, utc_now_text
-from .limits import DEFAULT_KDF_BOUNDS, NONCE_PREFIX_LEN, KdfBounds
+from .limits import DEFAULT_KDF_BOUNDS, NONCE_PREFIX_LEN, SIGNATURE_LEN, KdfBounds
 from .meter import CancelFn, Meter, ProgressFn
 from .stream import cipher_len, decrypt_stream, encrypt_stream
 
@@ -111,7 +111,7 @@ def _source_length(src: BinaryIO) -> int:
 def _write_body(dst: BinaryIO, header: dict[str, Any], key: bytes, src: BinaryIO,
                 signing_key: Ed25519PrivateKey, meter: Meter) -> None:
     placeholder = canonical_json(header)
-    dst.seek(len(envelope.signed_bytes(placeholder)) + 64)
+    dst.seek(len(envelope.signed_bytes(placeholder)) + SIGNATURE_LEN)
     header["payload_sha256"] = encrypt_stream(
         key, base64.b64decode(header["nonce_prefix"]), envelope.aad_bytes(header),
         src, dst, header["plain_len"], meter)
@@ -149,9 +149,9 @@ def write_package(out_path: Path | str, app_header: Mapping[str, Any],
             if isinstance(exc, OSError):
                 raise disk_error(exc, "本机磁盘") from exc
             raise
-    log.info("package %s written: %s (%d bytes)", header["package_id"], out,
-             out.stat().st_size)
-    return PackageInfo(out, header, out.stat().st_size)
+    size = out.stat().st_size
+    log.info("package %s written: %s (%d bytes)", header["package_id"], out, size)
+    return PackageInfo(out, header, size)
 
 
 def _sender_key(trusted: TrustedKeys, sender: str, key_id: str) -> Ed25519PublicKey:
