@@ -32,7 +32,7 @@ NO_END = frozenset("“‘（〔【［｛〈《「『〖〘〝｟｢([{￥＄＃
 # Units that stand for a single mark two cells wide and must never be split.
 PAIRED_MARKS = frozenset("—―…")
 # A number keeps the unit word after it on the same line ("2024年", "15%", "3号").
-NUMBER_SUFFIXES = frozenset("年月日号时分秒%％‰个人元万亿岁名项条次")
+NUMBER_SUFFIXES = frozenset("年月日号时分秒％个人元万亿岁名项条次")
 # Invisible characters with no glyph: dropped, never reported as "missing".
 INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 
@@ -46,6 +46,7 @@ class Part:
     text: str
     cells: int
     latin: bool
+    start: int = 0  # offset in the cleaned paragraph, so callers can style by position
 
 
 @dataclass(frozen=True)
@@ -107,9 +108,12 @@ def clean_text(text: str) -> str:
     return "".join(out)
 
 
-def _latin_end(text: str, start: int) -> int:
+Narrow = Callable[[str], bool]
+
+
+def _latin_end(text: str, start: int, narrow: Narrow) -> int:
     end = start
-    while end < len(text) and text[end] != " " and is_halfwidth(text[end]):
+    while end < len(text) and text[end] != " " and narrow(text[end]):
         end += 1
     while end < len(text) and text[end] == " ":
         end += 1  # trailing spaces travel with the word
@@ -121,32 +125,31 @@ def _is_number(word: str) -> bool:
     return bool(core) and core[0].isdigit() and all(c.isdigit() or c in ".,%" for c in core)
 
 
-def tokenize(text: str, latin_cells: LatinCells = estimate_latin_cells) -> list[Unit]:
+def tokenize(text: str, latin_cells: LatinCells = estimate_latin_cells,
+             narrow: Narrow = is_halfwidth) -> list[Unit]:
     """Cut text into unbreakable units (see module docstring)."""
     units: list[Unit] = []
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
         if ch in PAIRED_MARKS and i + 1 < n and text[i + 1] == ch:
-            units.append(Unit((Part(ch * 2, 2, False),), PAIR))
+            units.append(Unit((Part(ch * 2, 2, False, i),), PAIR))
             i += 2
         elif ch == " ":
-            units.append(Unit((Part(" ", 1, False),), SPACE))
+            units.append(Unit((Part(" ", 1, False, i),), SPACE))
             i += 1
-        elif is_halfwidth(ch):
-            end = _latin_end(text, i)
-            word = text[i:end]
-            parts = [Part(word, latin_cells(word.rstrip(" ") or word), True)]
+        elif narrow(ch):
+            end = _latin_end(text, i, narrow)
+            word = text[i:end]  # trailing spaces included: they separate it from the next word
+            parts = [Part(word, latin_cells(word), True, i)]
             if _is_number(word) and word[-1] != " " and end < n and text[end] in NUMBER_SUFFIXES:
-                suffix = text[end]
-                parts.append(Part(suffix, latin_cells(suffix) if is_halfwidth(suffix) else 1,
-                                  is_halfwidth(suffix)))
+                parts.append(Part(text[end], 1, False, end))  # suffixes are all full-width
                 end += 1
             units.append(Unit(tuple(parts), LATIN))
             i = end
         else:
             kind = PAIR if ch in PAIRED_MARKS else CJK
-            units.append(Unit((Part(ch, 1, False),), kind))
+            units.append(Unit((Part(ch, 1, False, i),), kind))
             i += 1
     return units
 
@@ -168,7 +171,8 @@ def _split_oversized(unit: Unit, width: int, latin_cells: LatinCells) -> list[Un
         while end < len(text) and latin_cells(text[start:end + 1]) <= width:
             end += 1
         piece = text[start:end]
-        pieces.append(Unit((Part(piece, min(width, latin_cells(piece)), True),), LATIN))
+        offset = unit.parts[0].start + start
+        pieces.append(Unit((Part(piece, min(width, latin_cells(piece)), True, offset),), LATIN))
         start = end
     return pieces
 
@@ -234,17 +238,19 @@ def line_text(line: Sequence[Unit]) -> str:
 
 
 def break_paragraph(text: str, width: int, first_indent: int = 0, rest_indent: int = 0,
-                    latin_cells: LatinCells = estimate_latin_cells) -> list[list[Placed]]:
+                    latin_cells: LatinCells = estimate_latin_cells,
+                    narrow: Narrow = is_halfwidth) -> list[list[Placed]]:
     """Break one paragraph and place its lines; columns include the indents."""
-    units = tokenize(clean_text(text), latin_cells)
+    units = tokenize(clean_text(text), latin_cells, narrow)
     lines = break_units(units, width - first_indent, width - rest_indent, latin_cells)
     return [place(line, first_indent if i == 0 else rest_indent) for i, line in enumerate(lines)]
 
 
 def balanced_lines(text: str, max_width: int,
-                   latin_cells: LatinCells = estimate_latin_cells) -> list[str]:
+                   latin_cells: LatinCells = estimate_latin_cells,
+                   narrow: Narrow = is_halfwidth) -> list[str]:
     """Title wrapping: as few lines as possible, of near-equal length (GB/T 9704 7.3.1)."""
-    units = tokenize(clean_text(text).strip(), latin_cells)
+    units = tokenize(clean_text(text).strip(), latin_cells, narrow)
     total = sum(unit.cells for unit in units)
     if total <= max_width:
         return [line_text(units)]
