@@ -1,0 +1,130 @@
+"""Draw composed pages with reportlab and write the PDF atomically.
+
+Fonts are TrueType and embedded as subsets by reportlab. The output is written to a
+temporary file beside the target and renamed only when complete, so a failed render
+never leaves a half-written or stale-looking letter behind.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfgen.canvas import Canvas
+
+from desktop_app.errors import UserFacingError
+
+from .fonts import FontSet, get_fonts
+from .geometry import A4_H, A4_W, LayoutConfig
+from .items import Page, Rule, TextRun
+from .layout import compose
+from .spec import LetterSpec
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Fallback:
+    char: str
+    field: str
+    font: str
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    pages: int
+    fonts: dict[str, tuple[str, ...]]      # role → font files that printed something
+    fallbacks: tuple[Fallback, ...] = ()
+    path: Path | None = None
+    size: int = 0
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+_COLORS: dict[str, HexColor] = {}
+
+
+def _color(hex_value: str) -> HexColor:
+    if hex_value not in _COLORS:
+        _COLORS[hex_value] = HexColor(hex_value)
+    return _COLORS[hex_value]
+
+
+def _draw_text(canvas: Canvas, run: TextRun) -> None:
+    canvas.setFillColor(_color(run.color))
+    if run.hscale == 100.0:
+        canvas.setFont(run.font, run.size)
+        canvas.drawString(run.x, run.y, run.text, charSpace=run.char_space)
+        return
+    text = canvas.beginText(run.x, run.y)
+    text.setFont(run.font, run.size)
+    text.setHorizScale(run.hscale)
+    text.setCharSpace(run.char_space)
+    text.textOut(run.text)
+    canvas.drawText(text)
+
+
+def _draw_rule(canvas: Canvas, rule: Rule) -> None:
+    canvas.setStrokeColor(_color(rule.color))
+    canvas.setLineWidth(rule.width)
+    if rule.y1 is None:
+        canvas.line(rule.x0, rule.y, rule.x1, rule.y)
+    else:
+        canvas.line(rule.x0, rule.y, rule.x1, rule.y1)
+
+
+def _draw(canvas: Canvas, pages: list[Page]) -> None:
+    for page in pages:
+        for item in page.items:
+            if isinstance(item, TextRun):
+                _draw_text(canvas, item)
+            else:
+                _draw_rule(canvas, item)
+        canvas.showPage()
+
+
+def _render(spec: LetterSpec, target, fonts: FontSet | None, cfg: LayoutConfig | None) -> RenderResult:
+    fonts = fonts if fonts is not None else get_fonts()
+    composed = compose(spec, fonts, cfg)
+    canvas = Canvas(target, pagesize=(A4_W, A4_H), invariant=True, pageCompression=1)
+    canvas.setTitle(spec.title.replace("\n", ""))
+    canvas.setSubject(spec.doc_type)
+    canvas.setCreator("监督台账 taizhang")
+    _draw(canvas, composed.pages)
+    canvas.save()
+    use = composed.use
+    return RenderResult(
+        pages=len(composed.pages),
+        fonts={role: tuple(sorted(files)) for role, files in use.used.items()},
+        fallbacks=tuple(Fallback(*f) for f in use.fallbacks),
+    )
+
+
+def render_bytes(spec: LetterSpec, fonts: FontSet | None = None,
+                 cfg: LayoutConfig | None = None) -> bytes:
+    buffer = io.BytesIO()
+    _render(spec, buffer, fonts, cfg)
+    return buffer.getvalue()
+
+
+def render_pdf(spec: LetterSpec, out_path, fonts: FontSet | None = None,
+               cfg: LayoutConfig | None = None) -> RenderResult:
+    """Render to ``out_path`` via a temporary file renamed on success."""
+    out = Path(out_path)
+    if not out.parent.is_dir():
+        raise UserFacingError(f"输出目录不存在：{out.parent}")
+    buffer = io.BytesIO()
+    result = _render(spec, buffer, fonts, cfg)  # layout errors surface before any file exists
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(buffer.getvalue())
+        os.replace(tmp, out)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UserFacingError(f"无法写入 PDF 文件 {out}：{exc.strerror or exc}") from exc
+    log.info("已生成公文 %s（%d 页）", out, result.pages)
+    return RenderResult(result.pages, result.fonts, result.fallbacks, out, len(buffer.getvalue()))
