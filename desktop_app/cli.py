@@ -55,10 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_optional(sub) -> None:
     """Subcommands of other packages, registered when present."""
-    for module in ("desktop_app.letters.cli",):
+    for module in ("desktop_app.letters.cli", "desktop_app.exchange.cli", "desktop_app.security.cli"):
         try:
             mod = __import__(module, fromlist=["register"])
-        except ImportError as exc:
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
             log.debug("optional commands %s not available: %s", module, exc)
             continue
         mod.register(sub)

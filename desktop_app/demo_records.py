@@ -1,7 +1,7 @@
 """Generators for each family of the demo county (see demo.py)."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from desktop_app import demo_text as W
 from desktop_app.domain.deadlines import period_label
@@ -69,12 +69,14 @@ def talk(b) -> None:
         values["yuetan_subtype"] = b.rng.choice(("工作约谈", "提醒约谈", "告诫约谈"))
     if b.rng.random() < 0.35:
         values |= {"written_required": True, "written_requested": when.isoformat()}
-        if when < b.today - timedelta(days=30) and b.rng.random() < 0.8:
+        if when < b.today - timedelta(days=30) and b.rng.random() < 0.96:
             values["written_submitted"] = (when + timedelta(days=12)).isoformat()
     if ttype == "谈话函询谈话" and when < b.today - timedelta(days=40):
         values["report_date"] = (when + timedelta(days=25)).isoformat()
     if b.rng.random() < 0.1:
         values |= {"entrusted": True, "trustee": b.name(), "entrust_delivered": when.isoformat()}
+        if when < b.today - timedelta(days=25) and b.rng.random() < 0.97:
+            values["entrust_report_date"] = (when + timedelta(days=18)).isoformat()
     rid = b.add("talk", values)
     if when <= b.today:
         b.advance("talk", rid, ["已谈话"])
@@ -99,7 +101,7 @@ def letter(b) -> None:
         values |= {"feedback_days": 30, "cc_up": ["中共临川县委", "中共临江市纪律检查委员会"]}
     if ltype == "函询":
         values["cc"] = ["所在党委（党组）主要负责人", "派驻纪检监察组主要负责人"]
-    if delivered < b.today - timedelta(days=35) and b.rng.random() < 0.85:
+    if delivered < b.today - timedelta(days=35) and b.rng.random() < 0.96:
         values["reply_date"] = (delivered + timedelta(days=b.rng.randint(5, 18))).isoformat()
         if ltype == "函询" and delivered < b.today - timedelta(days=60):
             values |= {"report_date": (delivered + timedelta(days=45)).isoformat(),
@@ -122,8 +124,9 @@ def rectification(b) -> None:
               "report_due": b.workday(issued + timedelta(days=b.rng.choice((30, 60, 90)))).isoformat()}
     if issued < b.today - timedelta(days=12):
         values["plan_date"] = (issued + timedelta(days=9)).isoformat()
-    if issued < b.today - timedelta(days=100):
-        values["report_date"] = (issued + timedelta(days=85)).isoformat()
+    report_due = date.fromisoformat(values["report_due"])
+    if report_due < b.today - timedelta(days=2) and b.rng.random() < 0.93:
+        values["report_date"] = (report_due - timedelta(days=2)).isoformat()
     b.add("rectification", values)
 
 
@@ -137,7 +140,7 @@ def rect_item(b) -> None:
               "measures": b.rng.choice(W.MEASURES), "deadline": deadline.isoformat(),
               "seq": len(b.ids.get("rect_item", [])) % 20 + 1}
     item = b.add("rect_item", values)
-    if deadline < b.today - timedelta(days=5) and b.rng.random() < 0.75:
+    if deadline < b.today and b.rng.random() < 0.9:
         b.advance("rect_item", item, ["整改中", "已完成"])
     elif b.rng.random() < 0.5:
         b.advance("rect_item", item, ["整改中"])
@@ -166,7 +169,7 @@ def duty_report(b) -> None:
               "role": "党委常委" if pid in b.standing else "部门一把手",
               "form": b.rng.choice(("书面报告", "会议口头", "公开述责")),
               "meeting_name": "县委常委会扩大会议" if cycle in ("季", "年") else ""}
-    if held < b.today - timedelta(days=3) and b.rng.random() < 0.85:
+    if held < b.today - timedelta(days=3) and b.rng.random() < 0.96:
         values |= {"submitted": held.isoformat(), "meeting_date": held.isoformat(),
                    "reviewer": "县委书记", "review": "履职尽责情况较好，要进一步压实“一岗双责”。",
                    "score": round(b.rng.uniform(62, 98), 1)}
@@ -242,7 +245,7 @@ def meeting_task(b) -> None:
     deadline = b.workday(b.today + timedelta(days=b.rng.randint(-50, 40)))
     tid = b.add("meeting_task", {"topic_id": b.rng.choice(b.ids["topic"]), "task": b.rng.choice(W.TASKS),
                                  "responsible_id": b.rng.choice(b.standing), "deadline": deadline.isoformat()})
-    if deadline < b.today - timedelta(days=3) and b.rng.random() < 0.8:
+    if deadline < b.today - timedelta(days=3) and b.rng.random() < 0.93:
         b.advance("meeting_task", tid, ["已完成"])
 
 

@@ -33,7 +33,7 @@ def _ids(kind: Kind, value: Any) -> list[str]:
 def search_text(conn: sqlite3.Connection, fam: Family, row: dict[str, Any]) -> tuple[str, str]:
     from desktop_app.store.records import decoded_values, record_title
     title = record_title(fam, decoded_values(fam, row))
-    parts = [row.get("ledger_no") or ""]
+    parts = [title, row.get("ledger_no") or ""]    # body holds the title: one instr per term
     for f in fam.fields:
         value = row.get(f.name)
         if value is None:

@@ -42,8 +42,8 @@ def match_clause(words: list[str], alias: str = "ri") -> tuple[str, list]:
             parts.append(f"{alias}.rowid IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?)")
             params.append(fts_phrase(w))
         else:
-            parts.append(f"(instr({alias}.title, ?) > 0 OR instr({alias}.body, ?) > 0)")
-            params += [w, w]
+            parts.append(f"instr({alias}.body, ?) > 0")    # body includes the title
+            params.append(w)
     return " AND ".join(parts) or "1", params
 
 

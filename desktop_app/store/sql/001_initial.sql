@@ -32,6 +32,22 @@ CREATE INDEX deadline_open ON deadline (due_date) WHERE active = 1 AND done_date
 CREATE TABLE ledger_counter (prefix TEXT NOT NULL, year INTEGER NOT NULL, last INTEGER NOT NULL,
     PRIMARY KEY (prefix, year));
 CREATE TABLE blob (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE peer_knowledge (peer_office TEXT NOT NULL, scope TEXT NOT NULL, instance TEXT NOT NULL,
+    counter INTEGER NOT NULL, PRIMARY KEY (peer_office, scope, instance));
+CREATE TABLE export_log (
+    package_id TEXT PRIMARY KEY, peer TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
+    sha256 TEXT NOT NULL, path TEXT NOT NULL, records INTEGER NOT NULL, attachments INTEGER NOT NULL,
+    created_utc TEXT NOT NULL, created_by TEXT NOT NULL);
+CREATE TABLE imported_package (
+    package_id TEXT PRIMARY KEY, sender TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
+    sha256 TEXT NOT NULL, imported_utc TEXT NOT NULL, imported_by TEXT NOT NULL,
+    summary_json TEXT NOT NULL, report_path TEXT);
+CREATE TABLE sync_conflict (
+    id TEXT PRIMARY KEY, tbl TEXT NOT NULL, record_id TEXT NOT NULL, winner_json TEXT NOT NULL,
+    loser_json TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, detected_utc TEXT NOT NULL,
+    resolved_by TEXT, resolved_utc TEXT, owner_office TEXT NOT NULL,
+    _origin TEXT, _counter INTEGER, _hlc TEXT, _vv TEXT);
+CREATE INDEX sync_conflict_record ON sync_conflict (tbl, record_id);
 
 CREATE TABLE unit (
     id TEXT PRIMARY KEY,

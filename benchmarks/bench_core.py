@@ -1,0 +1,64 @@
+"""Core performance on the reference folder (100,000 records, 1,000 attachments).
+
+Run: python benchmarks/bench_core.py  (first run builds bench-data/, ~2 min)
+Targets: ARCHITECTURE.md §6. Prints a table and writes benchmarks/results/core.json.
+"""
+from __future__ import annotations
+
+import sys
+import time
+
+from common import BENCH_TODAY, bench_folder, med, p, report, timed
+
+from desktop_app.domain.registry import FAMILIES
+from desktop_app.services import queries
+from desktop_app.services.session import open_session
+
+QUERIES = {1: ["约", "整", "函", "镇"], 2: ["约谈", "整改", "财务", "廉政"],
+           3: ["主体责", "警示教", "公务接"], 4: ["主体责任", "财务管理", "公务接待"]}
+
+
+def clock():
+    from datetime import datetime
+    return datetime.combine(BENCH_TODAY, datetime.min.time().replace(hour=10))
+
+
+def main() -> int:
+    folder = bench_folder()
+    rows = []
+    opens = []
+    for _ in range(7):
+        t = time.perf_counter()
+        s = open_session(folder, user="bench", clock=clock)
+        opens.append((time.perf_counter() - t) * 1000)
+        s.close()
+    rows.append(("打开数据库（含迁移检查）", med(opens), None, ""))
+    s = open_session(folder, user="bench", clock=clock)
+    firsts, nexts = [], []
+    for name in FAMILIES:
+        firsts += timed(lambda: queries.list_records(s, name, limit=200), 5)
+        _, key = queries.list_records(s, name, limit=200)
+        if key:
+            nexts += timed(lambda: queries.list_records(s, name, after=key, limit=200), 5)
+    rows.append(("列表首页 200 行（各类，中位数）", med(firsts), 100, f"最慢 {max(firsts):.1f}"))
+    rows.append(("列表下一页 200 行（各类，中位数）", med(nexts), 20, f"最慢 {max(nexts):.1f}"))
+    for n, words in QUERIES.items():
+        times = []
+        for w in words:
+            times += timed(lambda: queries.search(s, w), 15)
+        rows.append((f"搜索 {n} 字 p50", med(times), None, ""))
+        rows.append((f"搜索 {n} 字 p95", p(times, 0.95), 50, ""))
+    rows.append(("临期/逾期查询", med(timed(lambda: queries.due_list(s), 9)), None,
+                 f"{len(queries.due_list(s))} 项"))
+    person = s.conn.execute("SELECT person_id, count(*) c FROM record_link GROUP BY person_id"
+                            " ORDER BY c DESC LIMIT 1").fetchone()[0]
+    rows.append(("廉政档案（记录最多的人）", med(timed(lambda: queries.dossier(s, person), 9)), None, ""))
+    total = sum(queries.summary(s)["counts"].values())
+    s.close()
+    print(f"数据目录 {folder}，记录 {total} 条")
+    report("core", rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Shared helpers for the benchmark scripts: the 100k data folder, timing, tables."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+BENCH_DIR = ROOT / "bench-data"
+RESULTS = ROOT / "benchmarks" / "results"
+BENCH_TODAY = date(2026, 11, 27)
+
+
+def bench_folder(records: int = 100_000, attachments: int = 1000) -> Path:
+    """The reference data folder (built once, reused; git-ignored)."""
+    from desktop_app.demo import fill_demo
+    from desktop_app.services.attachments import add_attachment
+    from desktop_app.services.session import open_session
+    folder = BENCH_DIR / f"core-{records}"
+    marker = folder / "complete.txt"
+    if marker.exists():
+        return folder
+    if folder.exists():
+        import shutil
+        shutil.rmtree(folder)
+    t0 = time.perf_counter()
+    fill_demo(folder, records=records, seed=2020, today=BENCH_TODAY,
+              progress=lambda n, total: print(f"  生成 {n}/{total}", end="\r", flush=True))
+    s = open_session(folder, user="bench")
+    rng = random.Random(1)
+    talks = [r[0] for r in s.conn.execute("SELECT id FROM talk LIMIT ?", (attachments,))]
+    scratch = folder / "scratch"
+    scratch.mkdir()
+    for i, tid in enumerate(talks):
+        f = scratch / f"扫描件{i}.pdf"
+        f.write_bytes(os.urandom(rng.randint(2_000, 60_000)))
+        add_attachment(s, "talk", tid, f)
+        f.unlink()
+    scratch.rmdir()
+    s.close()
+    marker.write_text(f"built in {time.perf_counter() - t0:.1f} s\n", encoding="utf-8")
+    return folder
+
+
+def timed(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def p(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def med(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def report(name: str, rows: list[tuple[str, float, float | None, str]]) -> None:
+    """rows: (what, measured ms, target ms or None, note)."""
+    print(f"\n{'测量项':<38}{'中位数/值':>12}{'目标':>10}  结果")
+    for what, value, target, note in rows:
+        verdict = "" if target is None else ("达标" if value <= target else "未达标")
+        tgt = "" if target is None else f"≤{target:g}"
+        print(f"{what:<40}{value:>10.2f}{tgt:>10}  {verdict} {note}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with open(RESULTS / f"{name}.json", "w", encoding="utf-8") as fh:
+        json.dump([{"what": w, "value_ms": v, "target_ms": t, "note": n} for w, v, t, n in rows],
+                  fh, ensure_ascii=False, indent=2)
