@@ -1,0 +1,113 @@
+"""Fixtures for the GUI tests: offscreen Qt, a small demo county copied per
+test, a synchronous job runner, and dialogs that answer themselves."""
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"     # before anything imports Qt
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+TODAY = date(2026, 3, 10)        # a Tuesday, a working day
+
+
+def clock() -> datetime:
+    return datetime(2026, 3, 10, 9, 0, 0)
+
+
+@pytest.fixture(autouse=True)
+def _no_real_data_dir(tmp_path, monkeypatch):
+    """Keep every test out of the user's real data folder."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "localappdata"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture(scope="session")
+def app(qapp):
+    from ui.app import make_application
+    return make_application()
+
+
+@pytest.fixture(scope="session")
+def demo_master(tmp_path_factory) -> Path:
+    from desktop_app.demo import fill_demo
+    d = tmp_path_factory.mktemp("demo") / "data"
+    fill_demo(d, records=1500, seed=11, today=TODAY)
+    return d
+
+
+@pytest.fixture
+def demo_dir(demo_master, tmp_path) -> Path:
+    d = tmp_path / "demo"
+    shutil.copytree(demo_master, d, ignore=shutil.ignore_patterns("logs", "*.ini"))
+    return d
+
+
+class Answers:
+    """What the patched dialogs said and will say."""
+
+    def __init__(self):
+        self.errors: list[str] = []
+        self.infos: list[str] = []
+        self.questions: list[str] = []
+        self.yes = True
+        self.reason: str | None = "测试理由"
+        self.open_file: Path | None = None
+        self.save_file: Path | None = None
+        self.opened: list[Path] = []
+        self.printed: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def answers(monkeypatch) -> Answers:
+    from ui import dialogs
+    a = Answers()
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, msg, title="": a.errors.append(msg))
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, msg, title="": a.infos.append(msg))
+
+    def ask(parent, question, title=""):
+        a.questions.append(question)
+        return a.yes
+    monkeypatch.setattr(dialogs, "ask_yes_no", ask)
+    monkeypatch.setattr(dialogs, "ask_reason", lambda parent, title, prompt: a.reason)
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *args, **kw: a.open_file)
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *args, **kw: a.save_file)
+    monkeypatch.setattr(dialogs, "open_path", lambda path: a.opened.append(path) or True)
+    monkeypatch.setattr(dialogs, "print_html", lambda parent, html, title: a.printed.append(title) or True)
+    return a
+
+
+def _raise(exc, parent):
+    raise exc
+
+
+def make_ctx(data_dir: Path, synchronous: bool = True):
+    from ui.context import AppContext
+    return AppContext.load(data_dir, clock=clock, synchronous=synchronous, error_handler=_raise,
+                           user="测试录入员")
+
+
+@pytest.fixture
+def ctx(app, demo_dir):
+    return make_ctx(demo_dir)
+
+
+@pytest.fixture
+def window(ctx, qtbot):
+    from ui.main_window import MainWindow
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def open_dialogs():
+    from PySide6.QtWidgets import QApplication
+    from ui.forms.record_dialog import RecordDialog
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, RecordDialog) and w.isVisible()]

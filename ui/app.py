@@ -1,0 +1,148 @@
+"""Starting the desktop program: Qt's Chinese translations, the UI font, the
+log file, the crash dialog, the first-start setup or the demo data, then the
+main window. ``taizhang`` (no subcommand) and ``taizhang --demo`` come here."""
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QDialog
+
+from desktop_app.errors import UserFacingError
+from desktop_app.services.session import database_path
+from ui import dialogs, logging_setup, style
+from ui.crash import CrashReporter
+
+log = logging.getLogger(__name__)
+
+ZH_CN = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "taizhang.svg"
+
+
+def install_translators(app: QApplication) -> list[QTranslator]:
+    """qtbase_zh_CN from PySide6's own translations: 确定/取消, context menus, print dialog."""
+    QLocale.setDefault(ZH_CN)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    loaded = []
+    for name in ("qtbase", "qt"):
+        tr = QTranslator(app)
+        if tr.load(ZH_CN, name, "_", folder):
+            app.installTranslator(tr)
+            loaded.append(tr)
+        else:
+            log.warning("Qt translation %s_zh_CN not found in %s", name, folder)
+    return loaded
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("监督台账")
+    app.setOrganizationName("taizhang")
+    app.setApplicationDisplayName("监督台账")
+    if ICON.exists():
+        app.setWindowIcon(QIcon(str(ICON)))
+    if not getattr(app, "_taizhang_translators", None):
+        app._taizhang_translators = install_translators(app)
+    style.apply(app)
+    return app
+
+
+class Startup(QObject):
+    """Brings the program up; ``ready`` carries the main window, ``failed`` an exit code."""
+
+    ready = Signal(object)
+    failed = Signal(int)
+
+    def __init__(self, data_dir: Path, demo: bool, *, clock: Callable[[], datetime] | None = None,
+                 synchronous: bool = False, install_hooks: bool = True):
+        super().__init__()
+        self.data_dir, self.demo, self.clock = Path(data_dir), demo, clock
+        self.synchronous = synchronous
+        self.log_path = logging_setup.configure(self.data_dir)
+        self.crash = CrashReporter(self.log_path, self)
+        if install_hooks:
+            self.crash.install()
+        self.window = None
+        self.started = time.perf_counter()
+
+    def begin(self) -> None:
+        log.info("starting on %s (demo=%s)", self.data_dir, self.demo)
+        if database_path(self.data_dir).exists():
+            self.open_window()
+        elif self.demo:
+            self._fill_demo()
+        elif self.ask_setup():
+            self.open_window()
+        else:
+            self.failed.emit(0)
+
+    def ask_setup(self) -> bool:
+        from ui.setup_dialog import SetupDialog
+        return SetupDialog(self.data_dir).exec() == QDialog.DialogCode.Accepted
+
+    def _fill_demo(self) -> None:
+        from desktop_app.demo import fill_demo
+        from ui.jobs import Jobs, SyncJobs
+        runner = (SyncJobs if self.synchronous else Jobs)(None, self.crash.handle_job_error, self)
+        folder = self.data_dir
+
+        def fill(job):
+            job.progress(0, 0, "首次打开演示数据，正在生成一个虚构的县……")
+            return fill_demo(folder, progress=lambda done, total: job.progress(
+                done, total, f"已生成 {done} / 约 {total} 条记录"))
+
+        self._demo_runner = runner
+        job = runner.run(fill, session=False, title="正在准备演示数据…",
+                         on_done=lambda stats: self.open_window(), on_error=self._demo_failed)
+        job.finished.connect(lambda: self._demo_finished(job))
+        if not job.running:
+            self._demo_finished(job)
+
+    def _demo_finished(self, job) -> None:
+        """Cancelled: remove the half-filled demo database and stop."""
+        if job.context.cancelled and self.window is None:
+            for suffix in ("", "-wal", "-shm"):
+                path = Path(str(database_path(self.data_dir)) + suffix)
+                path.unlink(missing_ok=True)
+            self.failed.emit(0)
+
+    def _demo_failed(self, exc) -> None:
+        dialogs.show_error(None, f"无法生成演示数据：{exc}")
+        self.failed.emit(1)
+
+    def open_window(self) -> None:
+        from ui.context import AppContext
+        from ui.main_window import MainWindow
+        try:
+            ctx = AppContext.load(self.data_dir, demo=self.demo, clock=self.clock,
+                                  synchronous=self.synchronous,
+                                  error_handler=self.crash.handle_job_error)
+        except UserFacingError as exc:
+            dialogs.show_error(None, str(exc), "无法打开台账")
+            self.failed.emit(1)
+            return
+        ctx.log_path = self.log_path
+        ctx.crash = self.crash
+        self.window = MainWindow(ctx)
+        self.window.show()
+        log.info("main window shown after %.0f ms", (time.perf_counter() - self.started) * 1000)
+        self.ready.emit(self.window)
+
+
+def run_gui(data_dir: Path, demo: bool) -> int:
+    app = make_application()
+    app.setQuitOnLastWindowClosed(False)      # the progress dialog of the demo is not the end
+    startup = Startup(data_dir, demo)
+    startup.ready.connect(lambda window: app.setQuitOnLastWindowClosed(True))
+    code: list[int] = []
+    startup.failed.connect(lambda c: (code.append(c), QTimer.singleShot(0, app.quit)))
+    QTimer.singleShot(0, startup.begin)
+    result = app.exec()
+    startup.crash.uninstall()
+    return code[0] if code else result

@@ -1,0 +1,103 @@
+"""Every message box and file dialog of the program, in one place.
+
+Tests replace these functions (native file and print dialogs cannot be driven
+by a test; ecosystem.md §6), so pages call ``dialogs.x`` and never
+``QMessageBox`` or ``QFileDialog`` directly.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QMessageBox,
+                               QPlainTextEdit, QVBoxLayout, QWidget)
+
+log = logging.getLogger(__name__)
+
+
+def show_error(parent: QWidget | None, message: str, title: str = "无法完成") -> None:
+    QMessageBox.warning(parent, title, message)
+
+
+def show_info(parent: QWidget | None, message: str, title: str = "提示") -> None:
+    QMessageBox.information(parent, title, message)
+
+
+def ask_yes_no(parent: QWidget | None, question: str, title: str = "请确认") -> bool:
+    answer = QMessageBox.question(parent, title, question,
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class _ReasonDialog(QDialog):
+    def __init__(self, parent: QWidget | None, title: str, prompt: str):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(420)
+        layout = QVBoxLayout(self)
+        label = QLabel(prompt)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        self.edit = QPlainTextEdit()
+        self.edit.setFixedHeight(90)
+        layout.addWidget(self.edit)
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _accept(self) -> None:
+        if not self.edit.toPlainText().strip():
+            self.error.setText("请填写理由。")
+            self.error.show()
+            return
+        self.accept()
+
+
+def ask_reason(parent: QWidget | None, title: str, prompt: str) -> str | None:
+    """A required reason (e.g. for 作废); None when the user cancelled."""
+    d = _ReasonDialog(parent, title, prompt)
+    if d.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return d.edit.toPlainText().strip()
+
+
+def open_file_name(parent: QWidget | None, title: str = "选择文件", filters: str = "所有文件 (*)") -> Path | None:
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+    return Path(path) if path else None
+
+
+def save_file_name(parent: QWidget | None, title: str, suggested: str, filters: str) -> Path | None:
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    return Path(path) if path else None
+
+
+def open_path(path: Path) -> bool:
+    """Open a file or folder in the system's program for it."""
+    ok = QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    if not ok:
+        log.warning("the system could not open %s", path)
+    return ok
+
+
+def print_html(parent: QWidget | None, html_text: str, title: str) -> bool:
+    """QPrintDialog (300 dpi, in Chinese via qtbase_zh_CN), then print; True when printed."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    from ui.dossier_doc import make_document
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setResolution(300)
+    printer.setDocName(title)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(f"打印 {title}")
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    make_document(html_text).print_(printer)
+    return True

@@ -1,0 +1,56 @@
+"""Buttons of the record dialog that belong to one family: 廉政档案 of a
+person, 生成整改 from a talk or a letter, 生成文书 where letters exist."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QPushButton
+
+from desktop_app.domain.record import Record
+
+# talk_type / letter_type → 来源类型 of the rectification (vocabulary rect_source)
+_RECT_SOURCE = {"约谈": "约谈", "纪律检查建议书": "建议书", "监察建议书": "建议书", "监督建议书": "建议书"}
+
+
+def rectification_prefill(rec: Record, today: str) -> dict:
+    """A new 整改 that follows from a talk or a letter."""
+    if rec.family == "talk":
+        source = _RECT_SOURCE.get(rec.get("talk_type"), "谈话")
+        persons = rec.get("person_ids") or ()
+        title = f"{rec.get('reason') or '谈话'}问题整改"
+        unit, person = rec.get("unit_id"), persons[0] if persons else None
+    else:
+        source = _RECT_SOURCE.get(rec.get("letter_type"), "函件")
+        title = f"{rec.get('title') or '函件'}整改"
+        unit, person = rec.get("recipient_unit_id"), rec.get("recipient_person_id")
+    values = {"title": title[:200], "source_type": source, "source_id": rec.id,
+              "issued_date": today, "unit_id": unit, "responsible_id": person}
+    return {k: v for k, v in values.items() if v}
+
+
+def _button(text: str, tip: str, slot) -> QPushButton:
+    b = QPushButton(text)
+    b.setToolTip(tip)
+    b.setAutoDefault(False)
+    b.clicked.connect(slot)
+    return b
+
+
+def fill_extra_buttons(dialog) -> None:
+    layout = dialog.extra_buttons
+    while layout.count():
+        w = layout.takeAt(0).widget()
+        if w is not None:
+            w.deleteLater()
+    rec = dialog.record
+    if rec is None or rec.voided:
+        return
+    ctx = dialog.ctx
+    if rec.family == "person":
+        layout.addWidget(_button("廉政档案", "查看此人的廉政档案（查阅会被记录）",
+                                 lambda: ctx.bus.open_dossier.emit(rec.id)))
+    if rec.family in ("talk", "letter") and not dialog.read_only:
+        layout.addWidget(_button("生成整改…", "新建一条由此而来的整改记录",
+                                 lambda: dialog.open_child("rectification", None, rectification_prefill(
+                                     rec, ctx.today().isoformat()))))
+    letter_button = getattr(ctx, "letter_action", None)
+    if letter_button is not None:
+        letter_button(dialog, layout)

@@ -1,0 +1,172 @@
+"""The form builder: one form for every family, generated from its
+declaration (fields, kinds, vocabularies, limits, help). Short fields sit two
+to a row; long texts and lists take the whole row. A validation error from
+the core is shown in red under the field it names."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from desktop_app.domain.schema import SENSITIVITIES, Family, Field, Kind
+from ui.forms.editors import make_editor
+
+WIDE_KINDS = (Kind.LONGTEXT, Kind.REFS, Kind.LIST)
+SENSITIVITY = "sensitivity"
+
+
+def canonical(value: Any) -> Any:
+    """What two values must share to count as unchanged (None ≡ '' ≡ False ≡ [])."""
+    if value in (None, "", False) or value == () or value == []:
+        return None
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v) for v in value)
+    if isinstance(value, float) and value == int(value):
+        value = int(value)
+    return str(value).strip()
+
+
+class _Cell(QWidget):
+    """An editor with its hint and its error message underneath."""
+
+    def __init__(self, f: Field, editor: QWidget):
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(editor)
+        self.hint = QLabel(f.help)
+        self.hint.setObjectName("fieldHint")
+        self.hint.setWordWrap(True)
+        self.hint.setVisible(bool(f.help))
+        layout.addWidget(self.hint)
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+
+
+def field_label(f: Field) -> QWidget:
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 4, 0, 0)
+    row.setSpacing(1)
+    text = QLabel(f.label)
+    text.setToolTip(f.help or f.label)
+    row.addStretch(1)
+    row.addWidget(text)
+    star = QLabel("*" if f.required else "")
+    star.setObjectName("required")
+    star.setFixedWidth(10)
+    row.addWidget(star)
+    box.setMinimumWidth(text.sizeHint().width() + 14)
+    return box
+
+
+class RecordForm(QWidget):
+    edited = Signal()
+
+    def __init__(self, ctx, fam: Family, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx, self.fam = ctx, fam
+        self.editors: dict[str, QWidget] = {}
+        self.cells: dict[str, _Cell] = {}
+        self.loaded: dict[str, Any] = {}
+        self.loaded_sensitivity = "一般"
+        grid = QGridLayout(self)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(6)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        self._layout_fields(grid)
+
+    def _layout_fields(self, grid: QGridLayout) -> None:
+        row, col = 0, 0
+        for f in self.fam.fields:
+            editor = make_editor(f, self.ctx, self)
+            editor.edited.connect(self.edited)
+            self.editors[f.name] = editor
+            cell = self.cells[f.name] = _Cell(f, editor)
+            wide = f.kind in WIDE_KINDS
+            if wide and col:
+                row, col = row + 1, 0
+            align = Qt.AlignmentFlag.AlignTop
+            grid.addWidget(field_label(f), row, col, align)
+            grid.addWidget(cell, row, col + 1, 1, 3 if wide else 1)
+            row, col = (row + 1, 0) if wide or col else (row, 2)
+        row += 1 if col else 0
+        self.sensitivity_box = QComboBox()
+        self.sensitivity_box.addItems(SENSITIVITIES)
+        self.sensitivity_box.setToolTip("本系统为非涉密系统，严禁录入涉密信息")
+        self.sensitivity_box.currentIndexChanged.connect(self.edited)
+        sens = Field(SENSITIVITY, "敏感度", Kind.CHOICE, help="只能选“一般”或“内部（工作秘密）”；严禁录入涉密信息")
+        self.cells[SENSITIVITY] = _Cell(sens, self.sensitivity_box)
+        grid.addWidget(field_label(sens), row, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.cells[SENSITIVITY], row, 1)
+        grid.setRowStretch(row + 1, 1)
+
+    # -- values ---------------------------------------------------------------
+    def load(self, values: Mapping[str, Any], names: Mapping[str, str] | None = None,
+             sensitivity: str = "一般") -> None:
+        names = names or {}
+        for name, editor in self.editors.items():
+            editor.blockSignals(True)
+            editor.set_value(values.get(name), names)
+            editor.blockSignals(False)
+        self.sensitivity_box.setCurrentText(sensitivity)
+        self.loaded = {n: e.value() for n, e in self.editors.items()}
+        self.loaded_sensitivity = sensitivity
+
+    def values(self) -> dict[str, Any]:
+        """Every filled-in field (for 新建)."""
+        return {n: v for n, e in self.editors.items() if canonical(v := e.value()) is not None}
+
+    def changes(self) -> dict[str, Any]:
+        """Only the fields that differ from what was loaded (for 修改)."""
+        return {n: v for n, e in self.editors.items()
+                if canonical(v := e.value()) != canonical(self.loaded.get(n))}
+
+    def sensitivity(self) -> str:
+        return self.sensitivity_box.currentText()
+
+    def is_dirty(self) -> bool:
+        return bool(self.changes()) or self.sensitivity() != self.loaded_sensitivity
+
+    # -- errors ---------------------------------------------------------------
+    def show_error(self, field: str, message: str) -> bool:
+        """Show ``message`` under ``field``; False when the form has no such field."""
+        self.clear_errors()
+        cell = self.cells.get(field)
+        if cell is None:
+            return False
+        cell.error.setText(message)
+        cell.error.show()
+        editor = self.editors.get(field, self.sensitivity_box)
+        _mark_invalid(editor, True)
+        editor.setFocus()
+        return True
+
+    def error_widget(self, field: str) -> QLabel | None:
+        cell = self.cells.get(field)
+        return cell.error if cell else None
+
+    def clear_errors(self) -> None:
+        for name, cell in self.cells.items():
+            if cell.error.isVisible() or cell.error.text():
+                cell.error.clear()
+                cell.error.hide()
+                _mark_invalid(self.editors.get(name, self.sensitivity_box), False)
+
+    def set_read_only(self, read_only: bool) -> None:
+        for editor in self.editors.values():
+            editor.set_read_only(read_only)
+        self.sensitivity_box.setEnabled(not read_only)
+
+
+def _mark_invalid(widget: QWidget, invalid: bool) -> None:
+    target = getattr(widget, "line", widget)
+    target.setProperty("invalid", invalid)
+    target.style().unpolish(target)
+    target.style().polish(target)

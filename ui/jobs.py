@@ -1,0 +1,263 @@
+"""The one way the GUI runs slow work: off the GUI thread, results back on it.
+
+A job is a plain callable ``fn(session, job)`` (or ``fn(job)`` with
+``session=False``) that calls core services. The worker opens its own
+``Session`` (one connection per thread, ARCHITECTURE.md §4) and closes it when
+the callable returns. ``on_done(result)`` and ``on_error(exc)`` run on the GUI
+thread. Jobs that last longer than a second show a progress dialog with a
+cancel button when they were given a ``title``.
+
+The signal holder is created in :meth:`Jobs.run`, i.e. on the GUI thread, so
+that connected lambdas run there (ecosystem.md §6).
+"""
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from desktop_app.errors import Cancelled, UserFacingError
+
+log = logging.getLogger(__name__)
+
+PROGRESS_DELAY_MS = 1000      # show progress only for work longer than this
+PROGRESS_INTERVAL_S = 0.1     # at most ten progress signals a second
+
+
+class JobContext:
+    """What a running job sees: cancellation and progress reporting."""
+
+    def __init__(self, signals: "_Signals | None" = None):
+        self._cancel = threading.Event()
+        self._signals = signals
+        self._last_progress = 0.0
+        self._conn: sqlite3.Connection | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def check(self) -> None:
+        """Raise ``Cancelled`` when the user pressed 取消."""
+        if self._cancel.is_set():
+            raise Cancelled()
+
+    def progress(self, done: int, total: int, text: str = "") -> None:
+        self.check()
+        now = time.monotonic()
+        if self._signals is not None and (now - self._last_progress >= PROGRESS_INTERVAL_S
+                                          or done >= total):
+            self._last_progress = now
+            self._signals.progress.emit(int(done), int(total), text)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        conn = self._conn
+        if conn is not None:
+            try:
+                conn.interrupt()     # stops a running query; safe from another thread
+            except sqlite3.ProgrammingError:
+                pass
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+    progress = Signal(int, int, str)
+
+
+class Job(QObject):
+    """Handle of one submitted job."""
+
+    finished = Signal()
+
+    def __init__(self, title: str | None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.title = title
+        self.context = JobContext()
+        self.running = True
+        self.started_at = time.monotonic()
+        self.on_done: Callable | None = None
+        self.on_error: Callable | None = None
+        self.parent_widget: QWidget | None = None
+
+    def cancel(self) -> None:
+        self.context.cancel()
+
+
+def _call(fn: Callable, job: JobContext, open_session: Callable | None) -> Any:
+    """Run ``fn`` with its own session; a query interrupted by cancel is ``Cancelled``."""
+    job.check()
+    if open_session is None:
+        return fn(job)
+    s = open_session()
+    job._conn = s.conn
+    try:
+        return fn(s, job)
+    except sqlite3.OperationalError as exc:
+        if job.cancelled and "interrupt" in str(exc):
+            raise Cancelled() from exc
+        raise
+    finally:
+        job._conn = None
+        s.close()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, fn, job: JobContext, signals: _Signals, open_session):
+        super().__init__()
+        self.setAutoDelete(False)
+        self.fn, self.job, self.signals, self.open_session = fn, job, signals, open_session
+
+    def run(self) -> None:
+        try:
+            result = _call(self.fn, self.job, self.open_session)
+        except BaseException as exc:   # every failure goes back to the GUI thread
+            self.signals.failed.emit(exc)
+            return
+        self.signals.done.emit(result)
+
+
+class Jobs(QObject):
+    """Runs jobs on a thread pool. ``error_handler(exc, parent)`` shows failures
+    that the caller did not handle itself."""
+
+    def __init__(self, open_session: Callable, error_handler: Callable, parent=None,
+                 max_threads: int = 3):
+        super().__init__(parent)
+        self.open_session = open_session
+        self.error_handler = error_handler
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+        self._active: dict[Job, tuple] = {}
+        self._keyed: dict[Any, Job] = {}
+
+    def run(self, fn: Callable, *, on_done: Callable | None = None,
+            on_error: Callable | None = None, title: str | None = None,
+            parent: QWidget | None = None, key: Any = None, session: bool = True) -> Job:
+        """Submit ``fn``; a newer job with the same ``key`` cancels the older one."""
+        job = Job(title, self)
+        self._supersede(key, job)
+        signals = _Signals()           # created here, on the GUI thread
+        job.context._signals = signals
+        runnable = _Runnable(fn, job.context, signals, self.open_session if session else None)
+        self._active[job] = (runnable, signals)
+        dialog = _ProgressWatch(job, title, parent) if title else None
+        signals.progress.connect(dialog.on_progress if dialog else (lambda *a: None))
+        signals.done.connect(lambda result: self._finish(job, key, dialog, True, result))
+        signals.failed.connect(lambda exc: self._finish(job, key, dialog, False, exc))
+        job.on_done, job.on_error, job.parent_widget = on_done, on_error, parent
+        self.pool.start(runnable)
+        return job
+
+    def _supersede(self, key: Any, job: Job) -> None:
+        if key is None:
+            return
+        old = self._keyed.get(key)
+        if old is not None and old.running:
+            old.cancel()
+        self._keyed[key] = job
+
+    def _finish(self, job: Job, key, dialog, ok: bool, value) -> None:
+        job.running = False
+        self._active.pop(job, None)
+        if key is not None and self._keyed.get(key) is job:
+            del self._keyed[key]
+        if dialog is not None:
+            dialog.close()
+        job.finished.emit()
+        if not ok:
+            self.handle_error(value, job.on_error, job.parent_widget, job)
+        elif job.on_done is not None and not job.context.cancelled:
+            job.on_done(value)
+
+    def handle_error(self, exc: BaseException, on_error, parent, job: Job | None) -> None:
+        """Cancelled: silent. A ``UserFacingError`` goes to ``on_error`` when the caller
+        gave one (a form shows it beside the field), else to the error dialog; any
+        other exception is a bug and goes to the crash dialog."""
+        if isinstance(exc, Cancelled):
+            return
+        if on_error is not None and isinstance(exc, UserFacingError):
+            on_error(exc)
+            return
+        self.error_handler(exc, parent)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._active)
+
+    def shutdown(self, wait_ms: int = 3000) -> None:
+        for job in list(self._active):
+            job.cancel()
+        self.pool.waitForDone(wait_ms)
+
+
+class SyncJobs(Jobs):
+    """Runs each job at once on the calling thread: deterministic UI tests."""
+
+    def run(self, fn: Callable, *, on_done: Callable | None = None,
+            on_error: Callable | None = None, title: str | None = None,
+            parent: QWidget | None = None, key: Any = None, session: bool = True) -> Job:
+        job = Job(title, self)
+        try:
+            result = _call(fn, job.context, self.open_session if session else None)
+        except BaseException as exc:
+            job.running = False
+            job.finished.emit()
+            self.handle_error(exc, on_error, parent, job)
+            return job
+        job.running = False
+        job.finished.emit()
+        if on_done is not None:
+            on_done(result)
+        return job
+
+
+class _ProgressWatch(QObject):
+    """A progress dialog that appears only if the job is still running after a second."""
+
+    def __init__(self, job: Job, title: str, parent: QWidget | None):
+        super().__init__(job)
+        self.job, self.title, self.parent_widget = job, title, parent
+        self.dialog: QProgressDialog | None = None
+        self.last = (0, 0, "")
+        QTimer.singleShot(PROGRESS_DELAY_MS, self, self._show)
+
+    def _show(self) -> None:
+        if not self.job.running or self.dialog is not None:
+            return
+        d = QProgressDialog(self.title, "取消", 0, 0, self.parent_widget)
+        d.setWindowTitle("请稍候")
+        d.setMinimumDuration(0)
+        d.setAutoClose(False)
+        d.setAutoReset(False)
+        d.setMinimumWidth(360)
+        d.canceled.connect(self._cancel)
+        self.dialog = d
+        self.on_progress(*self.last)
+        d.show()
+
+    def _cancel(self) -> None:
+        if self.dialog is not None:
+            self.dialog.setLabelText("正在取消…")
+        self.job.cancel()
+
+    def on_progress(self, done: int, total: int, text: str) -> None:
+        self.last = (done, total, text)
+        if self.dialog is None:
+            return
+        self.dialog.setMaximum(max(total, 0))
+        self.dialog.setValue(min(done, total) if total else 0)
+        self.dialog.setLabelText(f"{self.title}\n{text}" if text else self.title)
+
+    def close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.canceled.disconnect(self._cancel)
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None

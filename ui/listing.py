@@ -1,0 +1,55 @@
+"""Loading one page of a list, in a worker: the records, the names of the
+persons and units they refer to (one query per referred family per page, not
+one per cell), and the warning level of each record's nearest deadline."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from desktop_app.domain.deadlines import Level
+from desktop_app.domain.record import Record
+from desktop_app.services import lookup, queries
+from desktop_app.services.lookup import NearestDue
+from desktop_app.services.queries import ListFilter
+from desktop_app.services.session import Session
+from ui.columns import Column, columns_for
+
+Due = NearestDue
+
+
+@dataclass
+class Page:
+    records: list[Record]
+    next_key: tuple | None
+    names: dict[str, str] = field(default_factory=dict)
+    due: dict[str, Due] = field(default_factory=dict)
+
+
+def ref_names(s: Session, columns: tuple[Column, ...], records: list[Record]) -> dict[str, str]:
+    wanted: dict[str, set[str]] = {}
+    for col in columns:
+        if not col.is_ref:
+            continue
+        for r in records:
+            v = r.get(col.key)
+            if v:
+                wanted.setdefault(col.ref, set()).update(v if isinstance(v, tuple) else (v,))
+    return lookup.names_of(s, wanted)
+
+
+def load_page(s: Session, family: str, flt: ListFilter, sort: str | None, descending: bool,
+              after: Any = None, limit: int = 200) -> Page:
+    records, key = queries.list_records(s, family, flt, sort=sort, descending=descending,
+                                        after=after, limit=limit)
+    return Page(records, key, ref_names(s, columns_for(family), records),
+                lookup.nearest_due(s, family, [r.id for r in records]))
+
+
+def due_text(due: Due | None) -> str:
+    if due is None:
+        return ""
+    if due.level is Level.RED:
+        return f"{due.due_date} 逾期{-due.days_left}个工作日" if due.days_left < 0 else f"{due.due_date} 已逾期"
+    if due.level is Level.ORANGE:
+        return f"{due.due_date} 今日到期"
+    return f"{due.due_date} 剩{due.days_left}个工作日"

@@ -1,0 +1,65 @@
+"""A small, fully loaded table model: dashboard lists, search hits, the
+廉政档案's entries, attachments. Each row is a tuple of cell texts plus an
+optional payload (e.g. ``(family, id)``) and warning level."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from desktop_app.domain.deadlines import Level
+from ui import style
+
+PAYLOAD_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[str, ...]
+    payload: Any = None
+    level: Level | None = None
+    tooltip: str | None = None
+
+
+class RowsModel(QAbstractTableModel):
+    def __init__(self, headers: Sequence[str], parent=None):
+        super().__init__(parent)
+        self.headers = tuple(headers)
+        self.rows: list[Row] = []
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole) -> Any:
+        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(self.headers)):
+            return self.headers[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.cells[index.column()] if index.column() < len(row.cells) else ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.tooltip or (row.cells[index.column()] if index.column() < len(row.cells) else None)
+        if role == PAYLOAD_ROLE:
+            return row.payload
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return style.level_colours(row.level)[0]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return style.level_colours(row.level)[1]
+        return None
+
+    def payload(self, row: int) -> Any:
+        return self.rows[row].payload if 0 <= row < len(self.rows) else None

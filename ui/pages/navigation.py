@@ -1,0 +1,78 @@
+"""The navigation on the left: 工作台, then every family grouped as the
+office's work is grouped, then 全文搜索 and 廉政档案."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+
+from desktop_app.domain.registry import FAMILIES
+
+DASHBOARD, SEARCH, DOSSIER = "dashboard", "search", "dossier"
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("人员与单位", ("person", "unit", "position", "sanction")),
+    ("谈话与函件", ("talk", "letter")),
+    ("整改", ("rectification", "rect_item", "rect_extension", "rect_action")),
+    ("述责述廉与警示教育", ("duty_report", "warning_session")),
+    ("重大事项与请示提醒", ("major_matter", "request", "reminder")),
+    ("常委会决策监督", ("meeting", "topic", "meeting_reminder", "meeting_task")),
+    ("责任清单", ("resp_template", "resp_item", "resp_entry", "focus_item")),
+    ("其他", ("attachment",)),
+)
+
+
+def grouped_families() -> list[str]:
+    names = [n for _, group in GROUPS for n in group]
+    missing = [n for n in FAMILIES if n not in names]      # a family added to the core later
+    return names + missing
+
+
+class Navigation(QTreeWidget):
+    page_requested = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("nav")
+        self.setHeaderHidden(True)
+        self.setIndentation(14)
+        self.setRootIsDecorated(True)
+        self.items: dict[str, QTreeWidgetItem] = {}
+        self._add_top("工作台", DASHBOARD)
+        for title, names in GROUPS:
+            group = QTreeWidgetItem(self, [title])
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            for name in names:
+                self._add(group, FAMILIES[name].label, name)
+        extra = [n for n in grouped_families() if n not in self.items]
+        if extra:
+            group = QTreeWidgetItem(self, ["更多"])
+            for name in extra:
+                self._add(group, FAMILIES[name].label, name)
+        self._add_top("全文搜索", SEARCH)
+        self._add_top("廉政档案", DOSSIER)
+        self.expandAll()
+        self.currentItemChanged.connect(self._changed)
+
+    def _add_top(self, text: str, key: str) -> None:
+        item = QTreeWidgetItem(self, [text])
+        font = item.font(0)
+        font.setBold(True)
+        item.setFont(0, font)
+        item.setData(0, KEY_ROLE, key)
+        self.items[key] = item
+
+    def _add(self, group: QTreeWidgetItem, text: str, key: str) -> None:
+        item = QTreeWidgetItem(group, [text])
+        item.setData(0, KEY_ROLE, key)
+        self.items[key] = item
+
+    def _changed(self, current, previous) -> None:
+        key = current.data(0, KEY_ROLE) if current is not None else None
+        if key:
+            self.page_requested.emit(key)
+
+    def select(self, key: str) -> None:
+        item = self.items.get(key)
+        if item is not None and self.currentItem() is not item:
+            self.setCurrentItem(item)

@@ -1,0 +1,30 @@
+"""The one look of every table: whole rows selected, no editing in place,
+Excel-like alternating rows, column widths remembered."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+
+def make_table(parent: QWidget | None = None, *, sortable: bool = False) -> QTableView:
+    view = QTableView(parent)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setSortingEnabled(sortable)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    header = view.horizontalHeader()
+    header.setStretchLastSection(True)
+    header.setHighlightSections(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setDefaultAlignment(header.defaultAlignment())
+    return view
+
+
+def set_widths(view: QTableView, widths: list[int]) -> None:
+    """Column widths given at 100 % scaling, scaled with the font."""
+    scale = max(1.0, view.fontMetrics().height() / 20)
+    for i, w in enumerate(widths):
+        view.setColumnWidth(i, int(w * scale))
