@@ -33,7 +33,7 @@ class CrashDialog(QDialog):
         self.setWindowTitle("程序出错")
         self.setMinimumSize(560, 380)
         layout = QVBoxLayout(self)
-        intro = QLabel("程序遇到了一个意外错误。已保存的数据不受影响；正在编辑但尚未保存的内容可能需要重新填写。"
+        self.intro = intro = QLabel("程序遇到了一个意外错误。已保存的数据不受影响；正在编辑但尚未保存的内容可能需要重新填写。"
                        f"\n\n错误详情已写入日志文件：\n{log_path}\n\n请把日志文件交给技术支持人员。")
         intro.setWordWrap(True)
         intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

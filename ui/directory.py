@@ -19,6 +19,7 @@ class Entry:
     name: str
     detail: str              # unit and position of a person; category of a unit
     initials: tuple[str, ...]
+    unit_id: str | None = None
 
     @property
     def label(self) -> str:
@@ -36,7 +37,7 @@ def initials_of(name: str) -> tuple[str, ...]:
 def load_entries(s: Session, family: str) -> list[Entry]:
     """All persons (with unit and position) or all units, not voided, by initials."""
     rows = lookup.directory(s, family)
-    return sorted((Entry(r.id, r.name, r.detail, initials_of(r.name)) for r in rows),
+    return sorted((Entry(r.id, r.name, r.detail, initials_of(r.name), r.unit_id) for r in rows),
                   key=lambda e: e.initials)
 
 

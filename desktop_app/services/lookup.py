@@ -64,16 +64,18 @@ class DirectoryRow:
     id: str
     name: str
     detail: str
+    unit_id: str | None = None     # a person's unit
 
 
 def directory(s: Session, family: str) -> list[DirectoryRow]:
     """Every person (with unit and position) or every unit (with category), not voided."""
     if family == "person":
         rows = s.conn.execute(
-            "SELECT p.id, p.name, coalesce(u.name, '') AS unit, coalesce(p.position, '') AS pos"
+            "SELECT p.id, p.name, p.unit_id, coalesce(u.name, '') AS unit,"
+            " coalesce(p.position, '') AS pos"
             " FROM person p LEFT JOIN unit u ON u.id = p.unit_id WHERE p.voided = 0")
-        return [DirectoryRow(r["id"], r["name"], " ".join(x for x in (r["unit"], r["pos"]) if x))
-                for r in rows]
+        return [DirectoryRow(r["id"], r["name"], " ".join(x for x in (r["unit"], r["pos"]) if x),
+                             r["unit_id"]) for r in rows]
     if family == "unit":
         rows = s.conn.execute("SELECT id, name, coalesce(category, '') AS cat FROM unit"
                               " WHERE voided = 0")

@@ -111,3 +111,18 @@ def open_dialogs():
     from PySide6.QtWidgets import QApplication
     from ui.forms.record_dialog import RecordDialog
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, RecordDialog) and w.isVisible()]
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """Typing as a clerk does: latin keys one by one, Chinese committed by the
+    input method (QTest cannot press keys that are not on the keyboard)."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+    widget.setFocus()
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClicks(widget, ch)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(ch)
+            QApplication.sendEvent(widget, event)

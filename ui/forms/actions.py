@@ -5,12 +5,13 @@ from __future__ import annotations
 from PySide6.QtWidgets import QPushButton
 
 from desktop_app.domain.record import Record
+from desktop_app.services import records
 
 # talk_type / letter_type → 来源类型 of the rectification (vocabulary rect_source)
 _RECT_SOURCE = {"约谈": "约谈", "纪律检查建议书": "建议书", "监察建议书": "建议书", "监督建议书": "建议书"}
 
 
-def rectification_prefill(rec: Record, today: str) -> dict:
+def rectification_prefill(s, rec: Record) -> dict:
     """A new 整改 that follows from a talk or a letter."""
     if rec.family == "talk":
         source = _RECT_SOURCE.get(rec.get("talk_type"), "谈话")
@@ -21,8 +22,10 @@ def rectification_prefill(rec: Record, today: str) -> dict:
         source = _RECT_SOURCE.get(rec.get("letter_type"), "函件")
         title = f"{rec.get('title') or '函件'}整改"
         unit, person = rec.get("recipient_unit_id"), rec.get("recipient_person_id")
+    if not unit and person:
+        unit = records.get(s, "person", person).get("unit_id")
     values = {"title": title[:200], "source_type": source, "source_id": rec.id,
-              "issued_date": today, "unit_id": unit, "responsible_id": person}
+              "issued_date": s.today().isoformat(), "unit_id": unit, "responsible_id": person}
     return {k: v for k, v in values.items() if v}
 
 
@@ -49,8 +52,10 @@ def fill_extra_buttons(dialog) -> None:
                                  lambda: ctx.bus.open_dossier.emit(rec.id)))
     if rec.family in ("talk", "letter") and not dialog.read_only:
         layout.addWidget(_button("生成整改…", "新建一条由此而来的整改记录",
-                                 lambda: dialog.open_child("rectification", None, rectification_prefill(
-                                     rec, ctx.today().isoformat()))))
+                                 lambda: ctx.jobs.run(
+                                     lambda s, job: rectification_prefill(s, rec),
+                                     on_done=lambda values: dialog.open_child("rectification", None, values),
+                                     parent=dialog)))
     letter_button = getattr(ctx, "letter_action", None)
     if letter_button is not None:
         letter_button(dialog, layout)

@@ -10,10 +10,17 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.domain.schema import SENSITIVITIES, Family, Field, Kind
+from desktop_app.services import lookup, records
 from ui.forms.editors import make_editor
 
 WIDE_KINDS = (Kind.LONGTEXT, Kind.REFS, Kind.LIST)
 SENSITIVITY = "sensitivity"
+
+
+def person_unit(s, person_id: str) -> tuple[str, str] | None:
+    """(unit id, unit name) of a person, for filling the unit after a person is chosen."""
+    unit_id = records.get(s, "person", person_id).get("unit_id")
+    return (unit_id, lookup.names_of(s, {"unit": [unit_id]}).get(unit_id, "")) if unit_id else None
 
 
 def canonical(value: Any) -> Any:
@@ -81,6 +88,27 @@ class RecordForm(QWidget):
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         self._layout_fields(grid)
+        self._follow_person_unit()
+
+    def _follow_person_unit(self) -> None:
+        """Choosing a person fills an empty unit field with that person's unit."""
+        unit = self.fam.unit_field
+        if not unit or self.fam.field(unit).ref != "unit":
+            return
+        for f in self.fam.person_fields[:1]:
+            self.editors[f.name].edited.connect(lambda name=f.name: self._fill_unit(name))
+
+    def _fill_unit(self, person_field: str) -> None:
+        unit_editor = self.editors[self.fam.unit_field]
+        value = self.editors[person_field].value()
+        first = value[0] if isinstance(value, list) and value else value
+        if unit_editor.value() or not isinstance(first, str):
+            return
+
+        def fill(found):
+            if found and not unit_editor.value():
+                unit_editor.set_value(*found)
+        self.ctx.jobs.run(lambda s, job: person_unit(s, first), on_done=fill)
 
     def _layout_fields(self, grid: QGridLayout) -> None:
         row, col = 0, 0

@@ -1,0 +1,56 @@
+"""Every family's page opens and lists the demo data; the other pages open too."""
+from __future__ import annotations
+
+import pytest
+
+from desktop_app.domain.registry import FAMILIES
+from desktop_app.services import queries
+from ui.pages.list_page import ListPage
+from ui.pages.navigation import DASHBOARD, DOSSIER, SEARCH, grouped_families
+
+# The demo county has no attachments (they are files a clerk adds).
+LISTED = [n for n in FAMILIES if n != "attachment"]
+
+
+def test_navigation_offers_every_family(window):
+    assert set(grouped_families()) == set(FAMILIES)
+    assert all(name in window.nav.items for name in FAMILIES)
+
+
+@pytest.mark.parametrize("family", LISTED)
+def test_family_page_lists_demo_data(window, ctx, family):
+    page = window.show_page(family)
+    assert isinstance(page, ListPage) and window.stack.currentWidget() is page
+    s = ctx.open_session()
+    total = queries.count_records(s, family)
+    s.close()
+    assert total > 0
+    assert page.model.rowCount() == min(total, 200)
+    assert page.model.total == total
+    assert f"共 {total} 条" in page.count_label.text()
+    assert page.model.index(0, 0).data() is not None
+
+
+def test_attachment_page_opens_empty(window):
+    page = window.show_page("attachment")
+    assert page.model.rowCount() == 0 and page.count_label.text() == "共 0 条"
+
+
+def test_dashboard_search_and_dossier_pages(window):
+    dash = window.show_page(DASHBOARD)
+    assert dash.data is not None and dash.due_model.rowCount() > 0
+    assert window.show_page(SEARCH).model.rowCount() == 0
+    dossier = window.show_page(DOSSIER)
+    assert dossier.dossier is None and not dossier.print_button.isEnabled()
+
+
+def test_page_switching_keeps_pages(window):
+    first = window.show_page("talk")
+    window.show_page("letter")
+    assert window.show_page("talk") is first
+    window.nav.select("letter")
+    assert window.current_key() == "letter"
+
+
+def test_window_title_shows_office(window, ctx):
+    assert "监督台账" in window.windowTitle() and ctx.office_name in window.windowTitle()
