@@ -52,7 +52,7 @@ class Directory(QObject):
             self._loading.add(family)
             self.ctx.jobs.run(lambda s, job: directory.load_entries(s, family),
                               on_done=lambda rows: self._store(family, rows))
-        return None
+        return self.entries.get(family)          # already there when jobs run synchronously
 
     def find(self, family: str, record_id: str | None) -> directory.Entry | None:
         for e in self.entries.get(family, ()) if record_id else ():

@@ -90,11 +90,15 @@ def open_path(path: Path) -> bool:
 
 def print_html(parent: QWidget | None, html_text: str, title: str) -> bool:
     """QPrintDialog (300 dpi, in Chinese via qtbase_zh_CN), then print; True when printed."""
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
     from ui.dossier_doc import make_document
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setResolution(300)
     printer.setDocName(title)
+    # QTextDocument.print_ adds 2 cm margins itself
+    printer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(f"打印 {title}")
     if dialog.exec() != QDialog.DialogCode.Accepted:

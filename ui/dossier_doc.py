@@ -43,7 +43,8 @@ def _value_text(value) -> str:
 def dossier_html(d: Dossier, office: str, printed_by: str, now: datetime) -> str:
     p, fam = d.person, FAMILIES["person"]
     e = html.escape
-    cells = [f"<td class='k'>{e(fam.field(n).label)}</td><td>{e(_value_text(p.get(n)))}</td>"
+    cells = [f"<td class='k' width='12%'>{e(fam.field(n).label)}</td>"
+             f"<td width='21%'>{e(_value_text(p.get(n)))}</td>"
              for n in PERSON_FIELDS]
     rows = "".join("<tr>" + "".join(cells[i:i + 3]) + "</tr>" for i in range(0, len(cells), 3))
     entries = "".join(
@@ -55,8 +56,7 @@ def dossier_html(d: Dossier, office: str, printed_by: str, now: datetime) -> str
 body {{ font-size: 10.5pt; }}
 h1 {{ font-size: 18pt; text-align: center; margin-bottom: 2px; }}
 p.sub {{ text-align: center; color: #444; }}
-table {{ border-collapse: collapse; width: 100%; }}
-td, th {{ border: 1px solid #888; padding: 3px 5px; }}
+table {{ border-collapse: collapse; border-color: #888; }}
 th {{ background: #eee; }}
 td.k {{ background: #f4f4f4; white-space: nowrap; }}
 p.foot {{ color: #555; font-size: 9pt; }}
@@ -64,10 +64,10 @@ p.foot {{ color: #555; font-size: 9pt; }}
 <h1>廉政档案</h1>
 <p class="sub">{e(p['name'])}　{e(d.unit_name)}　{e(p.get('position') or '')}</p>
 <h3>基本情况</h3>
-<table cellspacing="0">{rows}</table>
+<table width="100%" border="1" cellspacing="0" cellpadding="4">{rows}</table>
 <h3>监督记录（按日期排列，共 {len(d.entries)} 条）</h3>
-<table cellspacing="0"><tr><th width="16%">日期</th><th width="12%">类别</th><th>事项</th>
-<th width="16%">身份</th><th width="9%">状态</th></tr>{entries}</table>
+<table width="100%" border="1" cellspacing="0" cellpadding="4"><tr><th width="17%">日期</th>
+<th width="17%">类别</th><th>事项</th><th width="14%">身份</th><th width="9%">状态</th></tr>{entries}</table>
 <p class="foot">{e(office)}　打印人：{e(printed_by)}　打印时间：{cn_date(now.date())} {now:%H:%M}　
 工作秘密，注意保管，不得擅自复制、传播。</p>
 </body></html>"""
@@ -84,10 +84,11 @@ def make_document(html_text: str) -> QTextDocument:
 
 
 def write_pdf(html_text: str, path: Path) -> Path:
-    """A4, 20 mm margins; safe to call in a worker thread."""
+    """A4 with 2 cm margins; safe to call in a worker thread."""
     writer = QPdfWriter(str(path))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(20, 20, 20, 20), QPageLayout.Unit.Millimeter)
+    # QTextDocument.print_ adds 2 cm margins of its own inside the page layout
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
     writer.setResolution(300)
     writer.setTitle("廉政档案")
     doc = make_document(html_text)

@@ -1,0 +1,96 @@
+"""What leaves the program: the filtered list to .xlsx, the 廉政档案 to PDF and
+the printer; each recorded in the audit chain."""
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+from PySide6.QtCore import Qt
+
+from desktop_app.services import queries
+from ui.pages.navigation import DOSSIER
+
+from conftest import type_text
+
+
+def _audit(ctx, action):
+    s = ctx.open_session()
+    try:
+        return s.conn.execute("SELECT * FROM audit_log WHERE action = ? ORDER BY seq",
+                              (action,)).fetchall()
+    finally:
+        s.close()
+
+
+def test_export_filtered_list_to_excel(window, ctx, qtbot, tmp_path, answers):
+    from openpyxl import load_workbook
+    page = window.show_page("talk")
+    type_text(qtbot, page.filters.search, "约谈")
+    qtbot.waitUntil(lambda: page.model.flt.text == "约谈", timeout=2000)
+    total = page.model.total
+    answers.save_file = tmp_path / "谈话台账"
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    out = tmp_path / "谈话台账.xlsx"
+    assert out.exists() and answers.infos[-1].startswith(f"已导出 {total} 条")
+    ws = load_workbook(out).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:3] == ("台账编号", "谈话类型", "谈话对象")
+    assert len(rows) == total + 1
+    assert isinstance(rows[1][4], (date,)) or rows[1][4] is None     # 谈话日期 as a real date
+    assert "-" not in (rows[1][2] or "")                              # names, not ids
+    entry = _audit(ctx, "导出")[-1]
+    assert "谈话" in entry["detail"] and str(total) in entry["detail"]
+
+
+def _someone_with_records(ctx):
+    s = ctx.open_session()
+    try:
+        return s.conn.execute(
+            "SELECT person_id, count(*) AS n FROM record_link WHERE field != 'self'"
+            " GROUP BY person_id ORDER BY n DESC LIMIT 1").fetchone()[0]
+    finally:
+        s.close()
+
+
+def test_dossier_in_date_order_pdf_and_print(window, ctx, qtbot, tmp_path, answers):
+    import pdfplumber
+    person = _someone_with_records(ctx)
+    page = window.show_page(DOSSIER)
+    page.show_person(person)
+    entries = page.dossier.entries
+    assert len(entries) >= 2 and page.model.rowCount() == len(entries)
+    dates = [e.date for e in entries if e.date]
+    assert dates == sorted(dates)
+    assert page.picker.line.text() == page.dossier.person["name"]
+    assert len(_audit(ctx, "查阅廉政档案")) >= 1
+    answers.save_file = tmp_path / "档案.pdf"
+    qtbot.mouseClick(page.pdf_button, Qt.MouseButton.LeftButton)
+    with pdfplumber.open(answers.save_file) as pdf:
+        # NFKC: Qt maps some CJK glyphs to their Kangxi-radical twins in the text layer
+        text = unicodedata.normalize("NFKC", "".join(p.extract_text() or "" for p in pdf.pages))
+    assert "廉政档案" in text and page.dossier.person["name"] in text
+    assert entries[0].family_label in text
+    window.print_current()                                    # Ctrl+P on this page
+    assert answers.printed == [f"廉政档案-{page.dossier.person['name']}"]
+    assert [e["action"] for e in _audit(ctx, "导出")][-1:] == ["导出"]
+    assert len(_audit(ctx, "打印")) == 1
+
+
+def test_person_dialog_opens_the_dossier(window, ctx, qtbot):
+    person = _someone_with_records(ctx)
+    dialog = window.open_record("person", person)
+    button = next(b for b in dialog.findChildren(type(dialog.save_button)) if b.text() == "廉政档案")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.current_key() == DOSSIER
+    assert window.pages[DOSSIER].dossier.person.id == person
+
+
+def test_dashboard_card_filters_and_opens(window, qtbot):
+    from desktop_app.domain.deadlines import Level
+    dash = window.pages["dashboard"]
+    red = int(dash.cards[Level.RED].number.text())
+    qtbot.mouseClick(dash.cards[Level.RED], Qt.MouseButton.LeftButton)
+    assert dash.due_model.rowCount() == red > 0
+    assert all(r.level is Level.RED for r in dash.due_model.rows)
+    dash.due_table.doubleClicked.emit(dash.due_model.index(0, 0))
+    assert window.dialogs and window.dialogs[-1].record.id == dash.due_model.rows[0].payload[1]
