@@ -19,6 +19,7 @@ from typing import Iterable, Mapping, Sequence
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from .facecache import load_ttfont
 from .fontscan import FontFace, FontScan, scan_fonts
 
 log = logging.getLogger(__name__)
@@ -76,14 +77,14 @@ class LoadedFont:
 _LOADED: dict[tuple[str, int], LoadedFont | None] = {}
 
 
-def load_face(face: FontFace) -> LoadedFont | None:
+def load_face(face: FontFace, cache_dir: Path | None = None) -> LoadedFont | None:
     """Register a face with reportlab once per process; None if reportlab refuses it."""
     key = (face.path, face.index)
     if key in _LOADED:
         return _LOADED[key]
     name = f"TZ{zlib.crc32(face.path.encode('utf-8')):08x}-{face.index}"
     try:
-        ttf = TTFont(name, face.path, subfontIndex=face.index)
+        ttf = load_ttfont(name, face.path, face.index, cache_dir)
         pdfmetrics.registerFont(ttf)
         loaded: LoadedFont | None = LoadedFont(face, name, ttf)
     except (TTFError, OSError, ValueError) as exc:
@@ -98,8 +99,12 @@ class RoleReport:
     role: str
     font: str | None
     location: str | None
-    preferred: bool
+    rank: int                    # index of the matched preference; -1: none matched
     wanted: tuple[str, ...]
+
+    @property
+    def preferred(self) -> bool:
+        return self.rank == 0
 
 
 @dataclass(frozen=True)
@@ -118,7 +123,12 @@ class FontsReport:
             if r.font is None:
                 lines.append(f"  {r.role}：缺少（未找到任何可用的中文 TrueType 字体）")
                 continue
-            note = "" if r.preferred else f"（代用：未找到 {'、'.join(r.wanted[:4])} 等）"
+            if r.rank == 0:
+                note = ""
+            elif r.rank > 0:
+                note = f"（未找到首选的 {'、'.join(r.wanted[:min(r.rank, 4)])}，用列表中的第 {r.rank + 1} 项代替）"
+            else:
+                note = f"（代用：未找到 {'、'.join(r.wanted[:4])} 等任何一种）"
             lines.append(f"  {r.role}：{r.font} — {r.location}{note}")
         if self.others:
             lines.append(f"缺字时再依次查找：{'、'.join(self.others)}")
@@ -130,8 +140,10 @@ class FontsReport:
 class FontSet:
     """Role chains over one scan. Loads faces lazily: each costs ~70 ms on first use."""
 
-    def __init__(self, scan: FontScan, preferences: Mapping[str, Sequence[str]] | None = None):
+    def __init__(self, scan: FontScan, preferences: Mapping[str, Sequence[str]] | None = None,
+                 cache_dir: Path | None = None):
         self.scan = scan
+        self.cache_dir = cache_dir
         self.preferences = {Role(k): tuple(v) for k, v in (preferences or default_preferences()).items()}
         self._cjk = sorted((f for f in scan.usable if f.cjk), key=lambda f: (f.path, f.index))
         self._chains = {role: self._build_chain(role) for role in Role}
@@ -142,12 +154,16 @@ class FontSet:
         return [f for f in self.scan.usable if any(_norm(n) == key for n in f.names)]
 
     def _build_chain(self, role: Role) -> tuple[list[FontFace], int]:
+        """The role's faces in order, and the rank of the preference the first one matched."""
         chain: list[FontFace] = []
-        for wanted in self.preferences.get(role, ()):
-            chain.extend(f for f in self._matches(wanted) if f not in chain)
-        preferred = len(chain)
+        rank = -1
+        for i, wanted in enumerate(self.preferences.get(role, ())):
+            found = [f for f in self._matches(wanted) if f not in chain]
+            if found and rank < 0:
+                rank = i
+            chain.extend(found)
         chain.extend(f for f in self._cjk if f not in chain)
-        return chain, preferred
+        return chain, rank
 
     @property
     def has_cjk(self) -> bool:
@@ -163,7 +179,7 @@ class FontSet:
             return self._memo[key]
         found = None
         for face in self._chains[role][0]:
-            loaded = load_face(face)
+            loaded = load_face(face, self.cache_dir)
             if loaded is not None and loaded.has(ch):
                 found = loaded
                 break
@@ -172,7 +188,7 @@ class FontSet:
 
     def primary(self, role: Role) -> LoadedFont | None:
         for face in self._chains[role][0]:
-            loaded = load_face(face)
+            loaded = load_face(face, self.cache_dir)
             if loaded is not None:
                 return loaded
         return None
@@ -180,10 +196,10 @@ class FontSet:
     def report(self) -> FontsReport:
         roles = []
         for role in Role:
-            chain, preferred = self._chains[role]
+            chain, rank = self._chains[role]
             first = chain[0] if chain else None
             roles.append(RoleReport(role.value, first.label if first else None,
-                                    first.location if first else None, preferred > 0,
+                                    first.location if first else None, rank,
                                     self.preferences.get(role, ())))
         used = {r.location for r in roles}
         others = tuple(dict.fromkeys(f.label for f in self._cjk if f.location not in used))
@@ -202,7 +218,7 @@ def get_fonts(preferences: Mapping[str, Sequence[str]] | None = None,
     prefs_key = tuple(sorted((k, tuple(v)) for k, v in preferences.items())) if preferences else None
     key = (dirs, str(cache_dir) if cache_dir else None, prefs_key)
     if key not in _SETS:
-        _SETS[key] = FontSet(scan_fonts(dirs, cache_dir), preferences)
+        _SETS[key] = FontSet(scan_fonts(dirs, cache_dir), preferences, cache_dir)
     return _SETS[key]
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlab.lib.colors import HexColor
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from desktop_app.errors import UserFacingError
@@ -55,15 +56,27 @@ def _color(hex_value: str) -> HexColor:
 
 def _draw_text(canvas: Canvas, run: TextRun) -> None:
     canvas.setFillColor(_color(run.color))
-    if run.hscale == 100.0:
-        canvas.setFont(run.font, run.size)
-        canvas.drawString(run.x, run.y, run.text, charSpace=run.char_space)
-        return
     text = canvas.beginText(run.x, run.y)
     text.setFont(run.font, run.size)
+    # Tc and Tz outlive BT/ET in PDF, so every run states both instead of trusting
+    # whatever the previous run left behind.
     text.setHorizScale(run.hscale)
     text.setCharSpace(run.char_space)
-    text.textOut(run.text)
+    if not run.char_space:
+        text.textOut(run.text)
+        canvas.drawText(text)
+        return
+    # reportlab switches subset fonts inside one string. The PDF is right either way,
+    # but some readers (pdfminer, hence pdfplumber) drop the character spacing after
+    # the last glyph of each piece; placing every piece explicitly removes the doubt.
+    font = pdfmetrics.getFont(run.font)
+    x, start = run.x, 0
+    for _subset, encoded in font.splitString(run.text, canvas._doc):
+        piece = run.text[start:start + len(encoded)]  # one byte per glyph in a subset
+        text.setTextOrigin(x, run.y)
+        text.textOut(piece)
+        x += (font.stringWidth(piece, run.size) + run.char_space * len(piece)) * run.hscale / 100
+        start += len(encoded)
     canvas.drawText(text)
 
 
@@ -89,7 +102,11 @@ def _draw(canvas: Canvas, pages: list[Page]) -> None:
 def _render(spec: LetterSpec, target, fonts: FontSet | None, cfg: LayoutConfig | None) -> RenderResult:
     fonts = fonts if fonts is not None else get_fonts()
     composed = compose(spec, fonts, cfg)
-    canvas = Canvas(target, pagesize=(A4_W, A4_H), invariant=True, pageCompression=1)
+    # Start the canvas on a font the letter uses; reportlab's default would add an
+    # unembedded Helvetica to the file, which PDF checkers report.
+    first = next(i for p in composed.pages for i in p.items if isinstance(i, TextRun))
+    canvas = Canvas(target, pagesize=(A4_W, A4_H), invariant=True, pageCompression=1,
+                    initialFontName=first.font, initialFontSize=first.size)
     canvas.setTitle(spec.title.replace("\n", ""))
     canvas.setSubject(spec.doc_type)
     canvas.setCreator("监督台账 taizhang")
