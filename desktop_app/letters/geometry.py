@@ -5,7 +5,9 @@ fields of LayoutConfig so an office can match its Word templates.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import cached_property
 
 MM = 72 / 25.4
 A4_W, A4_H = 210 * MM, 297 * MM
@@ -72,7 +74,7 @@ class LayoutConfig:
         """Character pitch: 156 mm / 28 = 15.793 pt (glyphs stay 16 pt)."""
         return self.width / self.cols
 
-    @property
+    @cached_property  # read tens of thousands of times per letter
     def pitch(self) -> float:
         if self.line_pitch is not None:
             return self.line_pitch
@@ -108,7 +110,5 @@ class LayoutConfig:
 
     def first_row_at(self, cursor: float) -> int:
         """First grid row whose line box starts at or below the cursor."""
-        row = 0
-        while self.row_top(row) + self.gap / 2 > cursor + 0.01:
-            row += 1
-        return row
+        rows = (self.y_top + self.gap / 2 - cursor - 0.01) / self.pitch
+        return max(0, math.ceil(rows))
