@@ -8,7 +8,6 @@ database, later) over them, so the renderer never cares where wording came from.
 from __future__ import annotations
 
 import json
-import logging
 import re
 import string
 from dataclasses import dataclass, field
@@ -20,8 +19,6 @@ from desktop_app.errors import ValidationError
 
 from .dates import format_cn_date, parse_iso_date
 from .spec import FIELD_LABELS, LetterFormat, LetterSpec
-
-log = logging.getLogger(__name__)
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "resources" / "letters"
 # Values every template may use besides its own placeholders.

@@ -6,6 +6,8 @@ paragraphs do in Word (gbt9704.md §2, the ≈ 26 mm reading).
 """
 from __future__ import annotations
 
+from desktop_app.errors import ValidationError
+
 from .dates import format_cn_date
 from .fonts import Role
 from .geometry import MM, LayoutConfig
@@ -146,6 +148,8 @@ class HeadBuilder:
             rows.append(self._printed_row())
         if not rows:
             return [], cfg.y_bottom
+        if len(rows) > cfg.max_rows - 2:
+            raise ValidationError("cc", "抄送、抄报单位过多，版记超过一页；请精简或改为附件列出")
         row_h, size = cfg.pitch, cfg.small_size
         items: list = []
         for k, runs in enumerate(reversed(rows)):  # bottom-up from the 版心 bottom

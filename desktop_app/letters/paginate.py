@@ -75,8 +75,9 @@ class Paginator:
             return None
         return top - block.height, False
 
-    def fits(self, group: list) -> bool:
-        cursor, empty = self.page.cursor, self.page.empty
+    def fits(self, group: list, fresh: bool = False) -> bool:
+        """Does the group fit on the current page (or, ``fresh``, on an empty one)?"""
+        cursor, empty = (self.page_top, True) if fresh else (self.page.cursor, self.page.empty)
         for item in group:
             state = self._advance(cursor, empty, item)
             if state is None:
@@ -111,21 +112,29 @@ class Paginator:
             return
         if isinstance(item, FlowBlock) and item.split is not None:
             available = min(self.page.cursor, self.cfg.y_top) - self.block_limit
+            if self.page.empty and not item.is_header:
+                available -= sum(header.height for header in item.header)
             parts = item.split(available)
             if parts is not None:
+                for part in parts:  # both halves belong to the same table
+                    part.header = item.header
                 self._put(parts[0])
                 self.new_page()
                 self.place(parts[1])
                 return
-        if self.page.empty:  # taller than a whole page and unsplittable: put it anyway
-            self._put(item)
+        if self.page.empty:
+            if self.reserve:  # the 版记 cannot share this page: it gets one of its own
+                self.reserve = 0.0
+                self.place(item)
+                return
+            self._put(item)  # taller than a whole page and unsplittable: put it anyway
             return
         self.new_page()
         self.place(item)
 
     def place_group(self, group: list) -> None:
-        if not self.page.empty and not self.fits(group):
-            self.new_page()
+        if not self.page.empty and not self.fits(group) and self.fits(group, fresh=True):
+            self.new_page()  # move the chain whole; one taller than a page starts right here
         if self.fits(group):
             for item in group:
                 self._put(item)

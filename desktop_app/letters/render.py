@@ -10,7 +10,7 @@ import io
 import logging
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.colors import HexColor
@@ -42,7 +42,6 @@ class RenderResult:
     fallbacks: tuple[Fallback, ...] = ()
     path: Path | None = None
     size: int = 0
-    extra: dict = field(default_factory=dict, compare=False)
 
 
 _COLORS: dict[str, HexColor] = {}

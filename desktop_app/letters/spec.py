@@ -6,7 +6,7 @@ Chinese sentence naming the field — a clerk fixes the spec, not a traceback.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any, Mapping
@@ -76,15 +76,11 @@ class LetterSpec:
     printed_by: str | None = None
     printed_on: date | None = None
     table: TableSpec | None = None
-    extra: dict = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], doc_types: Mapping | None = None) -> "LetterSpec":
         """Build from the JSON spec (SPEC.md); ValidationError names the bad field."""
         return _from_json(data, doc_types)
-
-    def with_changes(self, **changes) -> "LetterSpec":
-        return replace(self, **changes)
 
     @property
     def signature_text(self) -> str:
@@ -216,14 +212,12 @@ def _cell(raw: Any, where: str) -> TableCell:
 def _columns(raw: Any) -> tuple[tuple[float, ...], tuple[TableCell, ...] | None]:
     if not isinstance(raw, list) or not raw:
         raise ValidationError("table", "表格的 columns 应为非空列表")
-    widths, header, aligns = [], [], []
+    widths, header = [], []
     for i, col in enumerate(raw, 1):
         if isinstance(col, Mapping):
             width, title = col.get("width", 1), col.get("title")
-            aligns.append(col.get("align", "left"))
         else:
             width, title = col, None
-            aligns.append("left")
         if isinstance(width, bool) or not isinstance(width, (int, float)) or not 0 < width <= 100:
             raise ValidationError("table", f"表格第{i}列的宽度应为正数")
         widths.append(float(width))

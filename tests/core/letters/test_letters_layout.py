@@ -10,6 +10,7 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from desktop_app.errors import UserFacingError
 from desktop_app.letters import LetterSpec, Role, render_bytes, render_pdf
 from desktop_app.letters.geometry import A4_H, A4_W, MM
 from desktop_app.letters.linebreak import NO_END, NO_START
@@ -346,3 +347,20 @@ def test_render_pdf_writes_atomically(tmp_path, fonts):
     assert result.pages >= 2 and result.path.read_bytes().startswith(b"%PDF")
     assert {p.name for p in tmp_path.iterdir()} == {"a.pdf"}
     assert set(result.fonts) >= {"仿宋", "小标宋", "黑体", "楷体", "宋体"}
+
+
+def test_long_copy_list_and_long_table_cells(fonts):
+    many = [f"中共××县第{i}乡镇委员会" for i in range(1, 26)]
+    data = render_bytes(letter_spec(type="纪律检查建议书", cc=many), fonts)
+    last = pages(data)[-1]
+    assert any(ln.text.startswith("抄送：") for ln in lines_of(last, 14.0))
+    with pytest.raises(UserFacingError, match="版记超过一页"):
+        render_bytes(letter_spec(cc=many * 4), fonts)
+    table = {"columns": [{"title": "问题", "width": 10}, {"title": "措施", "width": 18}],
+             "rows": [["很长的问题描述。" * 60, "措施" * 300]]}
+    data = render_bytes(letter_spec(type="限期整改通知书", table=table), fonts)
+    with_header = [p for p in pages(data) if any("问题" in ln.text and "措施" in ln.text for ln in lines_of(p, 14.0))]
+    assert len(with_header) >= 2
+    for page in pages(data):  # nothing below the 版心, even with a repeated header
+        rules = [ln for ln in page.lines if ln["x0"] != ln["x1"]]
+        assert all(A4_H - ln["top"] >= CFG.y_bottom - TOL for ln in rules)
