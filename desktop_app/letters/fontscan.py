@@ -80,20 +80,32 @@ def default_font_dirs() -> list[Path]:
 
 
 def _font_files(dirs: Iterable[Path]) -> dict[str, tuple[int, int]]:
-    """path → (size, mtime_ns) of every font file below the given folders."""
+    """path → (size, mtime_ns) of every font file below the given folders.
+
+    os.scandir returns the stat data with the listing on Windows, so checking the
+    cache against C:\\Windows\\Fonts costs one directory read, not a thousand stats.
+    """
     found: dict[str, tuple[int, int]] = {}
-    for root in dirs:
-        if not Path(root).is_dir():
+    pending, seen = [str(d) for d in dirs], set()
+    while pending:
+        folder = pending.pop()
+        real = os.path.realpath(folder)
+        if real in seen:  # symlinked folders are followed (as fontconfig does), once
             continue
-        for folder, _subdirs, files in os.walk(root):
-            for name in files:
-                if name.lower().endswith(FONT_SUFFIXES):
-                    path = os.path.join(folder, name)
-                    try:
-                        st = os.stat(path)
-                    except OSError:
-                        continue
-                    found[path] = (st.st_size, st.st_mtime_ns)
+        seen.add(real)
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:  # missing or unreadable folder: nothing to find there
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    pending.append(entry.path)
+                elif entry.name.lower().endswith(FONT_SUFFIXES):
+                    st = entry.stat()
+                    found[entry.path] = (st.st_size, st.st_mtime_ns)
+            except OSError:
+                continue
     return found
 
 

@@ -364,3 +364,18 @@ def test_long_copy_list_and_long_table_cells(fonts):
     for page in pages(data):  # nothing below the 版心, even with a repeated header
         rules = [ln for ln in page.lines if ln["x0"] != ln["x1"]]
         assert all(A4_H - ln["top"] >= CFG.y_bottom - TOL for ln in rules)
+
+
+def test_long_title_wraps_into_centred_lines_and_note_follows_the_date(fonts):
+    title = "关于对中共××县××镇党委落实全面从严治党主体责任情况的监督建议书"
+    data = render_bytes(letter_spec(type="纪律检查建议书", title=title, note="联系人：赵××，电话：0000-1234567"),
+                        fonts)
+    titles = lines_of(pages(data)[0], 22.0)
+    assert len(titles) == 2 and "".join(t.text for t in titles) == title.replace("××", "××")
+    for line in titles:
+        assert abs((line.chars[0]["x0"] + line.chars[-1]["x1"]) / 2 - CENTRE) <= TOL
+    assert abs(len(titles[0].chars) - len(titles[1].chars)) <= 2  # balanced, not long-short
+    number, date = _line_with(data, r"2026年11月29日")
+    note = next(ln for ln in lines_of(pages(data)[number - 1]) if ln.text.startswith("（联系人"))
+    assert note.text.endswith("）") and abs(date.baseline - note.baseline - CFG.pitch) < 0.1
+    assert abs(origin_x(note.chars[0]) - (X0 + 2 * CELL)) <= TOL
