@@ -12,7 +12,7 @@ from desktop_app.services import lookup, queries
 from desktop_app.services.lookup import NearestDue
 from desktop_app.services.queries import ListFilter
 from desktop_app.services.session import Session
-from ui.columns import Column, columns_for
+from ui.columns import DUE, Column, columns_for, format_value, raw_value
 
 Due = NearestDue
 
@@ -23,6 +23,15 @@ class Page:
     next_key: tuple | None
     names: dict[str, str] = field(default_factory=dict)
     due: dict[str, Due] = field(default_factory=dict)
+    texts: list[tuple[str, ...]] = field(default_factory=list)   # cell texts, row by row
+
+
+def cell_text(col: Column, rec: Record, names: dict[str, str], due: dict[str, Due]) -> str:
+    if col.key == DUE:
+        return due_text(due.get(rec.id))
+    if col.key == "status" and rec.voided:
+        return "已作废"
+    return format_value(col, raw_value(col, rec), names)
 
 
 def ref_names(s: Session, columns: tuple[Column, ...], records: list[Record]) -> dict[str, str]:
@@ -39,10 +48,15 @@ def ref_names(s: Session, columns: tuple[Column, ...], records: list[Record]) ->
 
 def load_page(s: Session, family: str, flt: ListFilter, sort: str | None, descending: bool,
               after: Any = None, limit: int = 200) -> Page:
+    """One page, with every cell's text made here in the worker: the GUI
+    thread then only hands out strings when the view paints."""
     records, key = queries.list_records(s, family, flt, sort=sort, descending=descending,
                                         after=after, limit=limit)
-    return Page(records, key, ref_names(s, columns_for(family), records),
-                lookup.nearest_due(s, family, [r.id for r in records]))
+    cols = columns_for(family)
+    names = ref_names(s, cols, records)
+    due = lookup.nearest_due(s, family, [r.id for r in records])
+    texts = [tuple(cell_text(c, r, names, due) for c in cols) for r in records]
+    return Page(records, key, names, due, texts)
 
 
 def due_text(due: Due | None) -> str:

@@ -20,7 +20,7 @@ from desktop_app.domain.schema import Kind
 from desktop_app.services import queries
 from desktop_app.services.queries import ListFilter
 from ui import listing, style
-from ui.columns import DUE, Column, columns_for, format_value, raw_value
+from ui.columns import DUE, Column, columns_for, raw_value
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,9 @@ RECORD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_DISPLAY, _ALIGN = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole
+_STYLE_ROLES = {Qt.ItemDataRole.BackgroundRole: 0, Qt.ItemDataRole.ForegroundRole: 1,
+                Qt.ItemDataRole.FontRole: 2}
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -46,6 +49,9 @@ class RecordTableModel(QAbstractTableModel):
         self.sort_key: str | None = None
         self.descending = True
         self.rows: list[Record] = []
+        self.texts: list[tuple[str, ...]] = []
+        self.styles: list[tuple] = []
+        self.alignments = [_RIGHT if c.kind in (Kind.INT, Kind.FLOAT) else _LEFT for c in self.columns]
         self.names: dict[str, str] = {}
         self.due: dict[str, listing.Due] = {}
         self.next_key: tuple | None = None
@@ -66,11 +72,15 @@ class RecordTableModel(QAbstractTableModel):
         if descending is not None:
             self.descending = descending
         self.generation += 1
+        self.jobs.cancel(("list-count", id(self)))        # its answer would be stale
         self.beginResetModel()
-        self.rows, self.names, self.due = [], {}, {}
+        self.rows, self.texts, self.styles, self.names, self.due = [], [], [], {}, {}
         self.next_key, self.total = None, None
         self.endResetModel()
         self._request(None, max(self.page_size, keep_rows), first=True)
+
+    def display(self, row: int, column: int) -> str:
+        return self.texts[row][column]
 
     def refresh(self) -> None:
         """Reload after a change, keeping as many rows as were shown."""
@@ -81,25 +91,40 @@ class RecordTableModel(QAbstractTableModel):
         sort, desc = self.sort_key, self.descending
         self.loading = True
         self.jobs.run(lambda s, job: listing.load_page(s, fam, flt, sort, desc, after, limit),
-                      on_done=lambda page: self._append(gen, page),
+                      on_done=lambda page: self._append(gen, page, first),
                       key=("list-page", id(self)))
-        if first:
-            self.jobs.run(lambda s, job: queries.count_records(s, fam, flt),
-                          on_done=lambda n: self._counted(gen, n), key=("list-count", id(self)))
 
-    def _append(self, gen: int, page: listing.Page) -> None:
+    def _count(self, gen: int) -> None:
+        """Counted after the first page is shown: the rows matter first."""
+        fam, flt = self.fam.name, self.flt
+        self.jobs.run(lambda s, job: queries.count_records(s, fam, flt),
+                      on_done=lambda n: self._counted(gen, n), key=("list-count", id(self)))
+
+    def _append(self, gen: int, page: listing.Page, first: bool = False) -> None:
         if gen != self.generation:
             return
         self.loading = False
+        if first:
+            self._count(gen)
         if page.records:
             start = len(self.rows)
             self.beginInsertRows(QModelIndex(), start, start + len(page.records) - 1)
             self.rows.extend(page.records)
+            self.texts.extend(page.texts)
+            self.styles.extend(self._style(r, page.due) for r in page.records)
             self.names.update(page.names)
             self.due.update(page.due)
             self.endInsertRows()
         self.next_key = page.next_key
         self.page_loaded.emit(len(self.rows))
+
+    def _style(self, rec: Record, due: dict) -> tuple:
+        """(background, foreground, font) of a row, worked out once, not at every paint."""
+        if rec.voided:
+            return None, style.VOIDED_TEXT, self._italic
+        d = due.get(rec.id)
+        background, text = style.level_colours(d.level if d else None)
+        return background, text, None
 
     def _counted(self, gen: int, n: int) -> None:
         if gen == self.generation:
@@ -130,30 +155,21 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
+        """Called thousands of times per paint: look-ups only, most frequent roles first."""
+        row = index.row()
+        if not index.isValid() or row >= len(self.rows):
             return None
-        rec, col = self.rows[index.row()], self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(rec, col)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(rec, col)
+        if role == _DISPLAY:
+            return self.texts[row][index.column()]
+        if role in _STYLE_ROLES:
+            return self.styles[row][_STYLE_ROLES[role]]
+        if role == _ALIGN:
+            return self.alignments[index.column()]
         if role == RECORD_ID_ROLE:
-            return rec.id
-        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
-            return self._colour(rec, role)
-        if role == Qt.ItemDataRole.FontRole and rec.voided:
-            return self._italic
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if col.kind in (Kind.INT, Kind.FLOAT) else _LEFT
+            return self.rows[row].id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(self.rows[row], self.columns[index.column()])
         return None
-
-    def display(self, rec: Record, col: Column) -> str:
-        if col.key == DUE:
-            return listing.due_text(self.due.get(rec.id))
-        text = format_value(col, raw_value(col, rec), self.names)
-        if col.key == "status" and rec.voided:
-            return "已作废"
-        return text
 
     def _tooltip(self, rec: Record, col: Column) -> str | None:
         if rec.voided:
@@ -163,13 +179,6 @@ class RecordTableModel(QAbstractTableModel):
             return f"{due.label}：{due.due_date}（{due.level.label}）"
         value = raw_value(col, rec)
         return str(value) if col.kind is Kind.LONGTEXT and value else None
-
-    def _colour(self, rec: Record, role):
-        if rec.voided:
-            return style.VOIDED_TEXT if role == Qt.ItemDataRole.ForegroundRole else None
-        due = self.due.get(rec.id)
-        background, text = style.level_colours(due.level if due else None)
-        return background if role == Qt.ItemDataRole.BackgroundRole else text
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns) or not self.columns[column].sortable:

@@ -57,6 +57,8 @@ class LevelCard(QFrame):
 
 
 class DashboardPage(QWidget):
+    loaded = Signal()
+
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
@@ -165,6 +167,7 @@ class DashboardPage(QWidget):
             Row((r.updated_at[5:16].replace("T", " "), r.family_label, r.title, r.status),
                 payload=(r.family, r.id)) for r in data.recent])
         self.show_level(self.level_shown)
+        self.loaded.emit()
 
     def show_level(self, level: Level | None) -> None:
         self.level_shown = level

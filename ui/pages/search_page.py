@@ -2,7 +2,7 @@
 words such as 约谈 too), as you type."""
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop_app.domain.registry import FAMILIES
@@ -10,10 +10,12 @@ from desktop_app.services import queries
 from ui.models.rows_model import PAYLOAD_ROLE, Row, RowsModel
 from ui.widgets.table import make_table, set_widths
 
-SEARCH_DELAY_MS = 60
+SEARCH_DELAY_MS = 15     # short: a stale search is cancelled (interrupted), not waited for
 
 
 class SearchPage(QWidget):
+    results_shown = Signal(str)          # the text whose hits are now in the table
+
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
@@ -57,6 +59,7 @@ class SearchPage(QWidget):
         if not text:
             self.model.set_rows([])
             self.status.setText("输入文字后自动搜索。")
+            self.results_shown.emit("")
             return
         self.ctx.jobs.run(lambda s, job: queries.search(s, text, families=[fam] if fam else None),
                           on_done=lambda hits: self._show(gen, text, hits), key=("search", id(self)))
@@ -69,6 +72,7 @@ class SearchPage(QWidget):
                  h.status), payload=(h.family, h.id)) for h in hits])
         more = "（只显示前 200 条，请输入更多文字缩小范围）" if len(hits) >= 200 else ""
         self.status.setText(f"“{text}”：找到 {len(hits)} 条{more}。双击打开。")
+        self.results_shown.emit(text)
 
     def _open(self, index) -> None:
         payload = index.data(PAYLOAD_ROLE) if index.isValid() else None

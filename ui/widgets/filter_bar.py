@@ -12,7 +12,7 @@ from desktop_app.services.queries import ListFilter
 from ui.widgets.date_edit import DateEdit, parse_or_none
 from ui.widgets.pickers import RefEdit
 
-SEARCH_DELAY_MS = 40     # short: stale queries are cancelled, not waited for
+SEARCH_DELAY_MS = 15     # short: a stale query is cancelled (interrupted), not waited for
 LEVELS = (("", "全部预警"), ("red", "已逾期"), ("orange", "今日到期"), ("yellow", "临期"))
 
 
