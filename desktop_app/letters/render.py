@@ -134,13 +134,16 @@ def render_pdf(spec: LetterSpec, out_path, fonts: FontSet | None = None,
         raise UserFacingError(f"输出目录不存在：{out.parent}")
     buffer = io.BytesIO()
     result = _render(spec, buffer, fonts, cfg)  # layout errors surface before any file exists
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(buffer.getvalue())
         os.replace(tmp, out)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UserFacingError(f"无法写入 PDF 文件 {out}：{exc.strerror or exc}") from exc
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        hint = "（文件可能正被 PDF 阅读器等程序打开，请关闭后重试）" if isinstance(exc, PermissionError) else ""
+        raise UserFacingError(f"无法写入 PDF 文件 {out}：{exc.strerror or exc}{hint}") from exc
     log.info("已生成公文 %s（%d 页）", out, result.pages)
     return RenderResult(result.pages, result.fonts, result.fallbacks, out, len(buffer.getvalue()))

@@ -115,3 +115,12 @@ def test_module_entry_point_prints_one_line_and_exits_1(tmp_path, fonts):
     assert run.returncode == 1
     assert run.stderr.startswith("错误：") and run.stderr.count("\n") == 1
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_unwritable_target_is_a_clear_refusal(tmp_path, outdir, fonts, font_cache):
+    spec = _write(tmp_path, json.dumps(SPEC, ensure_ascii=False).encode())
+    args = _args(tmp_path, spec, font_cache)
+    args.output.mkdir()  # a folder where the PDF should go: the rename must fail
+    with pytest.raises(UserFacingError, match="无法写入 PDF 文件"):
+        cli.run_letter_render(args)
+    assert [p.name for p in outdir.iterdir()] == ["letter.pdf"] and args.output.is_dir()
