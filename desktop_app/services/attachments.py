@@ -15,6 +15,8 @@ from pathlib import Path
 from desktop_app.domain.record import Saved
 from desktop_app.domain.registry import family
 from desktop_app.errors import UserFacingError
+from desktop_app.security import authz
+from desktop_app.security.roles import Permission
 from desktop_app.services import records
 from desktop_app.services.session import Session
 
@@ -35,6 +37,7 @@ def _limit_bytes(s: Session) -> int:
 
 def store_file(s: Session, source: Path) -> tuple[str, int]:
     """Copy ``source`` into the content store; returns (sha256, size)."""
+    authz.require(s, Permission.WRITE_RECORD)
     limit = _limit_bytes(s)
     try:
         size = source.stat().st_size
@@ -89,10 +92,12 @@ def add_attachment(s: Session, family_name: str, record_id: str, source: Path | 
 
 
 def attachments_of(s: Session, family_name: str, record_id: str):
+    authz.require(s, Permission.READ_RECORD)
     return s.conn.execute("SELECT * FROM attachment WHERE owner_family = ? AND owner_id = ?"
                           " AND voided = 0 ORDER BY created_at", (family_name, record_id)).fetchall()
 
 
 def export_copy(s: Session, sha256: str, target: Path) -> Path:
+    authz.require(s, Permission.READ_RECORD)
     shutil.copyfile(blob_path(s, sha256), target)
     return target

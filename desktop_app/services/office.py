@@ -5,6 +5,8 @@ import re
 from pathlib import Path
 
 from desktop_app.errors import UserFacingError, ValidationError
+from desktop_app.security import accounts, authz
+from desktop_app.security.roles import Role
 from desktop_app.services.session import Session, database_path, open_session
 from desktop_app.store import audit
 from desktop_app.store.db import transaction
@@ -29,9 +31,18 @@ def check_office(name: str, code: str) -> tuple[str, str]:
 
 
 def init_office(data_dir: Path | str, name: str, code: str, *, user: str | None = None,
-                settings: dict[str, str] | None = None) -> Session:
-    """Create the database and record this office; refuses a folder already set up."""
+                settings: dict[str, str] | None = None,
+                admin: tuple[str, str] | None = None) -> Session:
+    """Create the database and record this office; refuses a folder already set up.
+
+    ``admin`` = (name, password) creates the first 管理员 in the same transaction
+    (the CLI and the GUI's first start always give one).
+    """
     name, code = check_office(name, code)
+    if admin is not None:       # refuse a bad name or password before creating anything
+        accounts.check_name(admin[0])
+        from desktop_app.security.passwords import check_policy
+        check_policy(admin[1], admin[0])
     path = database_path(Path(data_dir))
     if path.exists():
         s = open_session(data_dir, user=user, require_office=False)
@@ -47,11 +58,15 @@ def init_office(data_dir: Path | str, name: str, code: str, *, user: str | None 
             s.conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (key, value))
         audit.append(s.conn, ts=ts, actor=s.user, action="初始化",
                      detail={"office": name, "code": code})
+        if admin is not None:
+            accounts.insert(s.conn, name=admin[0], role=Role.ADMIN, password=admin[1],
+                            actor=s.user, ts=ts, action="创建首个管理员")
     s.office_code, s.office_name = code, name
     return s
 
 
 def set_setting(s: Session, key: str, value: str) -> None:
+    authz.require(s, authz.setting_permission(key), f"修改设置“{key}”")
     with transaction(s.conn):
         old = s.setting(key)
         s.conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (key, value))

@@ -8,6 +8,8 @@ from desktop_app.domain.deadlines import Level, Thresholds, warning_level, yello
 from desktop_app.domain.record import Record
 from desktop_app.domain.registry import FAMILIES, family
 from desktop_app.errors import UserFacingError
+from desktop_app.security import authz, avoidance
+from desktop_app.security.roles import Permission
 from desktop_app.services.session import Session
 from desktop_app.store import audit
 from desktop_app.store import dossier as dossier_store
@@ -34,11 +36,13 @@ def level_dates(s: Session) -> q.LevelDates:
 def list_records(s: Session, family_name: str, flt: ListFilter = ListFilter(), *,
                  sort: str | None = None, descending: bool = True, after=None,
                  limit: int = q.PAGE) -> tuple[list[Record], tuple | None]:
+    authz.require(s, Permission.READ_RECORD)
     return q.list_page(s.conn, family(family_name), flt, sort=sort, descending=descending,
                        after=after, limit=limit, levels=level_dates(s))
 
 
 def count_records(s: Session, family_name: str, flt: ListFilter = ListFilter()) -> int:
+    authz.require(s, Permission.READ_RECORD)
     return q.count(s.conn, family(family_name), flt, levels=level_dates(s))
 
 
@@ -64,6 +68,7 @@ class DueItem:
 
 def due_list(s: Session) -> list[DueItem]:
     """Everything overdue, due today or due within the yellow threshold."""
+    authz.require(s, Permission.READ_RECORD)
     dates = level_dates(s)
     out = []
     for r in q.open_deadlines(s.conn, dates.cutoff):
@@ -76,6 +81,7 @@ def due_list(s: Session) -> list[DueItem]:
 
 
 def summary(s: Session) -> dict:
+    authz.require(s, Permission.READ_RECORD)
     counts = q.family_counts(s.conn)
     due = due_list(s)
     return {"counts": {name: counts.get(name, 0) for name in FAMILIES},
@@ -85,6 +91,7 @@ def summary(s: Session) -> dict:
 
 def search(s: Session, text: str, *, families: list[str] | None = None,
            limit: int = 200) -> list[Hit]:
+    authz.require(s, Permission.READ_RECORD)
     return search_store(s.conn, text, families=families, limit=limit)
 
 
@@ -104,9 +111,11 @@ class Dossier:
     person: Record
     unit_name: str
     entries: tuple[DossierEntry, ...]
+    avoidance: str | None = None     # the 回避提醒 to show, when the office warns
 
 
 def resolve_person(s: Session, text: str) -> Record:
+    authz.require(s, Permission.READ_RECORD)
     rows = dossier_store.find_persons(s.conn, text.strip())
     if not rows:
         raise UserFacingError(f"找不到人员“{text}”。")
@@ -120,6 +129,7 @@ def resolve_person(s: Session, text: str) -> Record:
 def dossier(s: Session, person: str) -> Dossier:
     """The 廉政档案: everything about one person, in date order."""
     rec = resolve_person(s, person)
+    warning = avoidance.check_open(s, rec.id, rec["name"])    # 回避: may refuse
     with transaction(s.conn):   # reading a 廉政档案 is itself recorded (调阅登记)
         audit.append(s.conn, ts=s.now().isoformat(timespec="seconds"), actor=s.user,
                      action="查阅廉政档案", family="person", record_id=rec.id,
@@ -128,4 +138,4 @@ def dossier(s: Session, person: str) -> Dossier:
     entries = tuple(DossierEntry(r["family"], FAMILIES[r["family"]].label, r["id"], r["title"],
                                  r["main_date"], r["status"], r["roles"])
                     for r in dossier_store.dossier_rows(s.conn, rec.id))
-    return Dossier(rec, unit[0] if unit else "", entries)
+    return Dossier(rec, unit[0] if unit else "", entries, warning)

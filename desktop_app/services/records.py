@@ -17,6 +17,8 @@ from desktop_app.domain.schema import SENSITIVITIES, Family, Kind
 from desktop_app.domain.validate import check_complete, normalize
 from desktop_app.domain.vocab import workflows
 from desktop_app.errors import UserFacingError, ValidationError
+from desktop_app.security import authz
+from desktop_app.security.roles import Permission
 from desktop_app.services import rules
 from desktop_app.services.session import Session
 from desktop_app.store import records as repo
@@ -26,6 +28,7 @@ VOID_REASON_MAX = 500
 
 
 def get(s: Session, family_name: str, record_id: str) -> Record:
+    authz.require(s, Permission.READ_RECORD)
     fam = family(family_name)
     rec = repo.get(s.conn, fam, record_id)
     if rec is None:
@@ -80,6 +83,7 @@ def _prepare(s: Session, fam: Family, merged: dict[str, Any]) -> dict[str, Any]:
 
 def create(s: Session, family_name: str, values: dict[str, Any], *,
            sensitivity: str = "一般", record_id: str | None = None) -> Saved:
+    authz.require(s, Permission.WRITE_RECORD)
     fam = family(family_name)
     data = {f.name: None for f in fam.fields} | normalize(fam, values)
     data = _prepare(s, fam, data)
@@ -111,6 +115,7 @@ def _stored(rec: Record, fam: Family) -> dict[str, Any]:
 
 def update(s: Session, family_name: str, record_id: str, changes: dict[str, Any], *,
            sensitivity: str | None = None) -> Saved:
+    authz.require(s, Permission.WRITE_RECORD)
     fam = family(family_name)
     rec = _editable(s, fam, record_id)
     before = _stored(rec, fam)
@@ -128,6 +133,7 @@ def update(s: Session, family_name: str, record_id: str, changes: dict[str, Any]
 
 def set_status(s: Session, family_name: str, record_id: str, target: str) -> Saved:
     fam = family(family_name)
+    authz.require_status_change(s, fam.workflow, target)
     rec = _editable(s, fam, record_id)
     workflows()[fam.workflow].check(rec.status, target)
     data = rules.on_status(s, fam, rec, target)
@@ -138,6 +144,7 @@ def set_status(s: Session, family_name: str, record_id: str, target: str) -> Sav
 
 
 def void(s: Session, family_name: str, record_id: str, reason: str) -> Saved:
+    authz.require(s, Permission.WRITE_RECORD)
     fam = family(family_name)
     rec = _editable(s, fam, record_id)
     reason = (reason or "").strip()

@@ -32,6 +32,9 @@ class Session:
     instance: str
     calendar: WorkCalendar
     clock: Callable[[], datetime] = field(default=datetime.now)
+    # 系统: the trusted built-in role of open_session (tests, demo, internal jobs);
+    # security.auth.login gives a session the role of its account instead.
+    role: str = "系统"
 
     def now(self) -> datetime:
         return self.clock().replace(microsecond=0)

@@ -61,6 +61,14 @@ CREATE TABLE sync_conflict (
     resolved_by TEXT, resolved_utc TEXT, owner_office TEXT NOT NULL,
     _origin TEXT, _counter INTEGER, _hlc TEXT, _vv TEXT);
 CREATE INDEX sync_conflict_record ON sync_conflict (tbl, record_id);
+CREATE TABLE account (
+    name TEXT PRIMARY KEY, role TEXT NOT NULL, password TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1, failures INTEGER NOT NULL DEFAULT 0, locked_until TEXT,
+    person_id TEXT, created_at TEXT NOT NULL, created_by TEXT NOT NULL,
+    password_changed_at TEXT NOT NULL, last_login TEXT);
+CREATE TABLE account_relative (
+    account TEXT NOT NULL REFERENCES account(name) ON UPDATE CASCADE, person_id TEXT NOT NULL,
+    relation TEXT NOT NULL, PRIMARY KEY (account, person_id));
 """
 
 

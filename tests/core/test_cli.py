@@ -21,15 +21,33 @@ def run(capsys, *argv) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_init_then_refuse_second_init(tmp_path, capsys):
-    d = tmp_path / "d"
-    assert run(capsys, "--data-dir", d, "init", "--office-name", "测试纪委", "--office-code", "TEST")[0] == 0
-    code, out, err = run(capsys, "--data-dir", d, "init", "--office-name", "别的", "--office-code", "OTHER")
+@pytest.fixture
+def admin_args(tmp_path) -> list:
+    """The acting user's global options (an administrator, see ``as_admin``)."""
+    f = tmp_path / "admin-password.txt"
+    f.write_text("Admin-pass-1\n", encoding="utf-8")
+    return ["--user", "管理员甲", "--password-file", f]
+
+
+def as_admin(data_dir: Path, admin_args: list) -> list:
+    from desktop_app.security.accounts import create_first_admin
+    create_first_admin(data_dir, admin_args[1], "Admin-pass-1")
+    return admin_args
+
+
+def test_init_then_refuse_second_init(tmp_path, capsys, admin_args):
+    d, pw = tmp_path / "d", admin_args[3]
+    assert run(capsys, "--data-dir", d, "init", "--office-name", "测试纪委", "--office-code", "TEST",
+               "--admin", "管理员甲", "--admin-password-file", pw)[0] == 0
+    code, out, err = run(capsys, "--data-dir", d, "init", "--office-name", "别的", "--office-code", "OTHER",
+                         "--admin", "管理员乙", "--admin-password-file", pw)
     assert code == 1 and "已初始化" in err and err.count("\n") == 1
+    assert run(capsys, "--data-dir", d, *admin_args, "summary")[0] == 0
 
 
-def test_bad_office_code(tmp_path, capsys):
-    code, _, err = run(capsys, "--data-dir", tmp_path / "d", "init", "--office-name", "x", "--office-code", "小写")
+def test_bad_office_code(tmp_path, capsys, admin_args):
+    code, _, err = run(capsys, "--data-dir", tmp_path / "d", "init", "--office-name", "x", "--office-code", "小写",
+                       "--admin", "管理员甲", "--admin-password-file", admin_args[3])
     assert code == 1 and "机关代码" in err
 
 
@@ -45,19 +63,20 @@ def test_commands_on_uninitialised_folder(tmp_path, capsys):
         assert code == 1 and "taizhang init" in err
 
 
-def test_demo_summary_search_dossier_check(demo_dir, capsys):
-    code, out, _ = run(capsys, "--data-dir", demo_dir, "summary", "--json")
+def test_demo_summary_search_dossier_check(demo_dir, capsys, admin_args):
+    user = as_admin(demo_dir, admin_args)
+    code, out, _ = run(capsys, "--data-dir", demo_dir, *user, "summary", "--json")
     assert code == 0
     summary = json.loads(out)
     assert set(summary) == {"counts", "due_soon", "overdue"}
     assert summary["counts"]["unit"] >= 20 and summary["counts"]["person"] >= 150
     assert summary["overdue"] and summary["due_soon"]
-    code, out, _ = run(capsys, "--data-dir", demo_dir, "search", "约谈", "--json")
+    code, out, _ = run(capsys, "--data-dir", demo_dir, *user, "search", "约谈", "--json")
     hits = json.loads(out)
     assert code == 0 and hits and {"family", "id", "title"} <= set(hits[0])
     person = sqlite3.connect(demo_dir / "taizhang.db").execute(
         "SELECT l.person_id FROM record_link l WHERE family = 'talk' LIMIT 1").fetchone()[0]
-    code, out, _ = run(capsys, "--data-dir", demo_dir, "dossier", person, "--json")
+    code, out, _ = run(capsys, "--data-dir", demo_dir, *user, "dossier", person, "--json")
     dossier = json.loads(out)
     assert code == 0 and dossier["person"]["id"] == person and dossier["entries"]
     code, out, _ = run(capsys, "--data-dir", demo_dir, "check", "--json")
