@@ -93,6 +93,12 @@ class ArchiveWriter:
             self._zip.close()
         self.path.unlink(missing_ok=True)
 
+    @property
+    def bytes_written(self) -> int:
+        """Size of the archive so far: the entries written, not yet the manifest and the
+        central directory.  The export uses it to split packages to fit a drive."""
+        return self._zip.fp.tell()
+
     def _record(self, name: str, digest: "hashlib._Hash", size: int) -> None:
         self._sha256[name] = digest.hexdigest()
         self._size[name] = size

@@ -27,3 +27,31 @@ class Meter:
             raise Cancelled()
         if self._progress is not None:
             self._progress(self.done, self.total)
+
+
+StepProgressFn = Optional[Callable[[int, int, str], None]]
+
+
+class Steps:
+    """Progress of a whole export or import, one named step after another, for the GUI:
+    ``progress(done, total, text)``; ``step(text)`` gives the ``(done, total)`` callback
+    a streaming function of the package layer takes; ``check()`` raises ``Cancelled``."""
+
+    def __init__(self, progress: StepProgressFn = None, cancel: CancelFn = None):
+        self._progress = progress
+        self.cancel = cancel
+
+    def step(self, text: str) -> ProgressFn:
+        if self._progress is None:
+            return None
+        report = self._progress
+        return lambda done, total: report(done, total, text)
+
+    def report(self, done: int, total: int, text: str) -> None:
+        self.check()
+        if self._progress is not None:
+            self._progress(done, total, text)
+
+    def check(self) -> None:
+        if self.cancel is not None and self.cancel():
+            raise Cancelled()

@@ -1,0 +1,133 @@
+"""The merge of one incoming row version with the local one (exchange.md §3.5).
+
+``decide(table, local, incoming) -> Decision``; both rows are *wire* rows
+(``rows.to_wire``), ``local`` None when we have no such row.
+
+======================== ===================================== ======================
+case                     test                                   action
+======================== ===================================== ======================
+new                      no local row                           ``NEW``: insert
+already known / replay   local vector ≥ incoming                ``SKIP``
+fast-forward             incoming ≥ local                       ``FORWARD``: replace
+same version or content  same (origin, counter), or equal data  ``MERGE``: winner's
+                         with different histories                row, vv = max
+concurrent               neither dominates, data differs        ``CONFLICT``: winner's
+                                                                row, vv = max; the
+                                                                loser → sync_conflict
+======================== ===================================== ======================
+
+The winner is deterministic — (1) ownership is settled before the merge (a row never
+changes partition and only its owner's versions are accepted, ``scope.py``), (2) an
+edit beats a void, (3) the higher HLC, (4) the higher instance id — so both offices
+pick the same row, keep it *without re-stamping* it, and crossing packages converge
+in one round.  The merge is a join: the kept content is the maximum version under that
+order and the vector is the union, so the order packages arrive in does not matter.
+
+A conflict row's id is SHA-256 of table, record id and both versions' (origin,
+counter); its content is built only from those two versions (never from the local
+vectors, which differ between offices), so both offices write the same row.  Conflict
+rows and shared settings merge like records, but their concurrent versions just keep
+the winner (a resolved conflict beats an open one) without a conflict of their own.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+from . import vectors
+from .jsonsafe import canonical_json
+from .rows import data_part
+from .scope import CONFLICT_TABLE, SHARED_TABLE
+
+NEW, SKIP, FORWARD, MERGE, CONFLICT = "new", "skip", "forward", "merge", "conflict"
+Row = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: str
+    row: dict[str, Any] | None = None          # wire row to store (None for SKIP)
+    conflict: dict[str, Any] | None = None     # wire sync_conflict row to add
+
+
+def version(row: Row) -> str:
+    return f"{row['_origin']}:{row['_counter']}"
+
+
+def _record_rank(row: Row) -> tuple:
+    return (0 if row["voided"] else 1, row["_hlc"], row["_origin"])
+
+
+def _other_rank(table: str, row: Row) -> tuple:
+    resolved = 1 if table == CONFLICT_TABLE and row["status"] == "resolved" else 0
+    return (resolved, row["_hlc"] or "", row["_origin"] or "")
+
+
+def decide(table: str, local: Row | None, incoming: Row) -> Decision:
+    if local is None:
+        return Decision(NEW, dict(incoming))
+    vl, vi = local["_vv"], incoming["_vv"]
+    if vectors.dominates(vl, vi):
+        return Decision(SKIP)
+    if vectors.dominates(vi, vl):
+        return Decision(FORWARD, dict(incoming))
+    merged = vectors.merge(vl, vi)
+    if table in (CONFLICT_TABLE, SHARED_TABLE):
+        winner = max(local, incoming, key=lambda r: _other_rank(table, r))
+        return Decision(MERGE, dict(winner, _vv=merged))
+    if _record_rank(incoming) > _record_rank(local):
+        winner, loser = incoming, local
+    else:
+        winner, loser = local, incoming
+    row = dict(winner, _vv=merged)
+    if version(local) == version(incoming) or data_part(local) == data_part(incoming):
+        return Decision(MERGE, row)
+    return Decision(CONFLICT, row, conflict_row(table, winner, loser))
+
+
+def hlc_utc(hlc: str) -> str:
+    wall_ms = int(hlc.partition(".")[0])
+    try:
+        moment = datetime.fromtimestamp(wall_ms / 1000, timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        moment = datetime(9999, 12, 31, tzinfo=timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _snapshot(row: Row) -> str:
+    return canonical_json({k: v for k, v in row.items() if k != "_vv"}).decode("utf-8")
+
+
+def conflict_row(table: str, winner: Row, loser: Row) -> dict[str, Any]:
+    """The deterministic sync_conflict wire row for two concurrent versions."""
+    kind = "edit_void" if bool(winner["voided"]) != bool(loser["voided"]) else "concurrent"
+    key = f"{table}|{winner['id']}|{version(winner)}|{version(loser)}"
+    vv = vectors.merge({winner["_origin"]: winner["_counter"]},
+                       {loser["_origin"]: loser["_counter"]})
+    hlc = max(winner["_hlc"], loser["_hlc"])
+    return {"id": hashlib.sha256(key.encode("utf-8")).hexdigest(), "tbl": table,
+            "record_id": winner["id"], "winner_json": _snapshot(winner),
+            "loser_json": _snapshot(loser), "kind": kind, "status": "open",
+            "detected_utc": hlc_utc(hlc), "resolved_by": None, "resolved_utc": None,
+            "owner_office": winner["owner_office"], "_origin": winner["_origin"],
+            "_counter": winner["_counter"], "_hlc": hlc, "_vv": vv}
+
+
+KEY_COLUMNS = ("id", "ledger_no", "owner_office", "created_at", "created_by")
+
+
+def duplicate_key_row(table: str, a: Row, b: Row) -> dict[str, Any]:
+    """Two records that carry the same 台账编号: both are kept; this row asks a person
+    to look.  Built from columns that never change, so every office writes the same
+    row; it needs no vector (every office holding both rows detects it), and only its
+    resolution travels."""
+    first, second = sorted((a, b), key=lambda r: (r["created_at"], r["id"]))
+    key = f"duplicate_key|{table}|{first['ledger_no']}|{first['id']}|{second['id']}"
+    snap = lambda r: canonical_json({c: r[c] for c in KEY_COLUMNS}).decode("utf-8")
+    return {"id": hashlib.sha256(key.encode("utf-8")).hexdigest(), "tbl": table,
+            "record_id": second["id"], "winner_json": snap(first), "loser_json": snap(second),
+            "kind": "duplicate_key", "status": "open", "detected_utc": second["created_at"],
+            "resolved_by": None, "resolved_utc": None, "owner_office": second["owner_office"],
+            "_origin": None, "_counter": None, "_hlc": None, "_vv": {}}

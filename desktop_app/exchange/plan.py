@@ -1,0 +1,263 @@
+"""Checking and classifying every row of a package, then (on commit) applying it
+(exchange.md §3.4 steps 7–10).
+
+``walk(s, contents, ...)`` reads the staged ``records/*.jsonl`` in ``scope.SYNC_TABLES``
+order (holiday tables, parents before children, conflicts last) and, per row: the
+content check (``rows.check_wire``), no id twice, ownership (``scope.may_send``, and
+no row moving to another partition), attachment files present, the HLC not absurdly
+in the future, and the merge decision (``merge.decide``).  References are checked
+once the whole package is known: a target must be in the package or the database.
+A 台账编号 already held by another record becomes a ``duplicate_key`` conflict (both
+records are kept).
+
+With ``writer=None`` it is the dry run: nothing is written, and the ``Tally`` is the
+summary the user confirms.  With a ``Writer`` (inside the import transaction) it
+decides again against the database as it is now and writes.  Memory stays at the
+ids of the package plus one row at a time.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop_app.domain.registry import FAMILIES
+from desktop_app.domain.schema import Kind
+from desktop_app.services.session import Session, load_calendar
+from desktop_app.store.records import decoded_values, record_title
+from desktop_app.store.revision import MAX_FUTURE_MS, parse_hlc
+
+from . import merge, shared
+from .apply import Writer, refresh_deadlines
+from .archive_read import ArchiveContents, iter_jsonl
+from .meter import Steps
+from .rows import SHA_RE, check_wire, data_part, row_id, to_db, to_wire
+from .scope import (CONFLICT_TABLE, FAMILY_TABLES, SHARED_TABLE, SYNC_TABLES, Relation,
+                    may_send, refusal)
+from .wire import SCHEMA_VERSION, upcast
+
+log = logging.getLogger(__name__)
+
+MAX_LISTED = 200
+_CHUNK = 500
+
+
+@dataclass
+class Tally:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    by_table: dict[str, dict[str, int]] = field(default_factory=dict)
+    rejections: list[dict[str, str]] = field(default_factory=list)
+    conflict_list: list[dict[str, Any]] = field(default_factory=list)
+    future_rows: int = 0
+    max_hlc: str | None = None
+    own_ahead: bool = False
+
+    def reject(self, table: str, rid: str, reason: str) -> None:
+        self.rejected += 1
+        if len(self.rejections) < MAX_LISTED:
+            label = FAMILIES[table].label if table in FAMILIES else table
+            self.rejections.append({"table": table, "label": label, "id": rid,
+                                    "reason": reason})
+
+    def count(self, table: str, what: str) -> None:
+        counts = self.by_table.setdefault(table, {})
+        counts[what] = counts.get(what, 0) + 1
+        if table in FAMILY_TABLES or what == "conflicts":
+            setattr(self, what, getattr(self, what) + 1)
+
+
+_COUNTED = {merge.NEW: "new", merge.FORWARD: "updated", merge.MERGE: "updated",
+            merge.SKIP: "unchanged", merge.CONFLICT: "conflicts"}
+
+
+class _Walk:
+    def __init__(self, s: Session, contents: ArchiveContents, sender: str, rel: Relation,
+                 schema: int, steps: Steps, writer: Writer | None):
+        self.s, self.conn, self.me = s, s.conn, s.office_code
+        self.contents, self.sender, self.rel, self.schema = contents, sender, rel, schema
+        self.steps, self.writer = steps, writer
+        self.tally = Tally()
+        self.seen: dict[str, set[str]] = defaultdict(set)
+        self.refs: dict[tuple[str, str], tuple[str, str, str]] = {}
+        self.ledger: dict[str, dict[str, dict]] = {}
+        self.now_ms = int(s.now().timestamp() * 1000)
+        row = self.conn.execute("SELECT counter FROM node WHERE instance_id = ?",
+                                (s.instance,)).fetchone()
+        self.own_counter = row[0] if row else 0
+
+    # -- reading the local copy
+    def local(self, table: str, rid: str) -> dict | None:
+        if table == SHARED_TABLE:
+            return shared.get(self.conn, rid)
+        row = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (rid,)).fetchone()
+        return to_wire(table, row) if row else None
+
+    # -- one row
+    def row(self, table: str, wire: Any) -> None:
+        if self.schema < SCHEMA_VERSION and isinstance(wire, dict):
+            wire = upcast(self.schema, table, wire)
+        problem = None if self.writer else check_wire(table, wire)
+        if problem is None:
+            problem = self._refused(table, wire)
+        if problem:
+            self.tally.reject(table, row_id(wire), problem)
+            return
+        local = self.local(table, wire["id"])
+        if local is not None and local["owner_office"] != wire["owner_office"]:
+            self.tally.reject(table, wire["id"], f"该记录属于 {local['owner_office']}，"
+                                                 f"数据包却标为 {wire['owner_office']}")
+            return
+        self._clock(wire)
+        decision = merge.decide(table, local, wire)
+        what = _COUNTED[decision.action]
+        if table == CONFLICT_TABLE and decision.action == merge.NEW and \
+                wire["status"] == "open":
+            what = "conflicts"
+        self.tally.count(table, what)
+        if decision.action == merge.CONFLICT:
+            self._note(table, decision.conflict)
+        if decision.action == merge.NEW and table in FAMILY_TABLES:
+            self._ledger_no(table, wire)
+        if self.writer is not None and decision.action != merge.SKIP:
+            cid = decision.conflict["id"] if decision.conflict else None
+            self.writer.store(table, decision.row, local is not None, decision.action, cid)
+            if decision.conflict:
+                self.writer.add_conflict(decision.conflict)
+
+    def _refused(self, table: str, wire: dict) -> str | None:
+        rid = wire["id"]
+        if rid in self.seen[table]:
+            return "同一记录在数据包中出现两次"
+        self.seen[table].add(rid)
+        owner = wire["owner_office"]
+        target = wire["tbl"] if table == CONFLICT_TABLE else table
+        if not may_send(self.rel, self.sender, self.me, owner, target):
+            return refusal(owner, self.sender, target)
+        if table == SHARED_TABLE:
+            return shared.value_problem(wire)
+        if table == "attachment" and not wire["voided"]:
+            sha = wire["sha256"]
+            if not SHA_RE.fullmatch(sha):
+                return "附件校验值格式不正确"
+            if sha not in self.contents.attachments and not _blob_exists(self.s, sha):
+                return f"附件“{wire['filename']}”的文件不在数据包中，本库也没有"
+        if table in FAMILY_TABLES and self.writer is None:
+            self._collect_refs(table, wire)
+        return None
+
+    def _collect_refs(self, table: str, wire: dict) -> None:
+        for f in FAMILIES[table].fields:
+            value = wire[f.name]
+            if value is None or f.kind not in (Kind.REF, Kind.REFS):
+                continue
+            for target_id in (json.loads(value) if f.kind is Kind.REFS else (value,)):
+                if target_id not in self.seen[f.ref]:
+                    self.refs.setdefault((f.ref, target_id), (table, wire["id"], f.label))
+
+    def _clock(self, wire: dict) -> None:
+        hlc = wire.get("_hlc")
+        if hlc:
+            if parse_hlc(hlc)[0] > self.now_ms + MAX_FUTURE_MS:
+                self.tally.future_rows += 1
+            elif self.tally.max_hlc is None or hlc > self.tally.max_hlc:
+                self.tally.max_hlc = hlc
+        if wire["_vv"].get(self.s.instance, 0) > self.own_counter:
+            self.tally.own_ahead = True
+
+    def _note(self, table: str, conflict: dict) -> None:
+        if len(self.tally.conflict_list) >= MAX_LISTED:
+            return
+        winner, loser = json.loads(conflict["winner_json"]), json.loads(conflict["loser_json"])
+        fam = FAMILIES[table]
+        differing = [fam.field(k).label if k in fam.field_names else k
+                     for k, v in data_part(winner).items() if data_part(loser).get(k) != v]
+        values = decoded_values(fam, to_db(table, dict(winner, _vv={})))
+        self.tally.conflict_list.append({
+            "table": table, "label": fam.label, "id": conflict["record_id"],
+            "title": record_title(fam, values), "kind": conflict["kind"],
+            "fields": differing, "conflict_id": conflict["id"]})
+
+    # -- 台账编号 collisions
+    def _ledger_no(self, table: str, wire: dict) -> None:
+        number = wire.get("ledger_no")
+        if not number or not FAMILIES[table].ledger_prefix:
+            return
+        known = self.ledger.get(table)
+        if known is None:
+            known = self.ledger[table] = {r["ledger_no"]: dict(r) for r in self.conn.execute(
+                f"SELECT id, ledger_no, owner_office, created_at, created_by FROM {table}"
+                " WHERE ledger_no IS NOT NULL")}
+        other = known.get(number)
+        if other is None or other["id"] == wire["id"]:
+            known[number] = {k: wire[k] for k in merge.KEY_COLUMNS}
+            return
+        conflict = merge.duplicate_key_row(table, other, wire)
+        exists = self.conn.execute("SELECT 1 FROM sync_conflict WHERE id = ?",
+                                   (conflict["id"],)).fetchone()
+        if not exists:
+            self.tally.count(table, "conflicts")
+            self._note_duplicate(table, conflict, number)
+        if self.writer is not None:
+            self.writer.add_conflict(conflict)
+
+    def _note_duplicate(self, table: str, conflict: dict, number: str) -> None:
+        if len(self.tally.conflict_list) < MAX_LISTED:
+            self.tally.conflict_list.append({
+                "table": table, "label": FAMILIES[table].label, "id": conflict["record_id"],
+                "title": f"台账编号 {number} 重复", "kind": "duplicate_key", "fields": [],
+                "conflict_id": conflict["id"]})
+
+    # -- references, once the package is known
+    def check_references(self) -> None:
+        pending: dict[str, list[str]] = defaultdict(list)
+        for (target, target_id) in self.refs:
+            if target_id not in self.seen[target]:
+                pending[target].append(target_id)
+        for target, ids in pending.items():
+            found = set()
+            for i in range(0, len(ids), _CHUNK):
+                chunk = ids[i:i + _CHUNK]
+                found.update(r[0] for r in self.conn.execute(
+                    f"SELECT id FROM {target} WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+            for target_id in ids:
+                if target_id not in found:
+                    table, rid, label = self.refs[(target, target_id)]
+                    self.tally.reject(table, rid, f"“{label}”引用的{FAMILIES[target].label}"
+                                                  f"（{target_id}）在数据包和本库中都不存在")
+
+
+def _blob_exists(s: Session, sha: str) -> bool:
+    return (s.attachments_dir / sha[:2] / sha).is_file()
+
+
+def walk(s: Session, contents: ArchiveContents, *, sender: str, rel: Relation, schema: int,
+         steps: Steps, writer: Writer | None = None) -> Tally:
+    """Dry run (``writer`` None) or apply; see module docstring."""
+    w = _Walk(s, contents, sender, rel, schema, steps, writer)
+    for table in contents.records:
+        if table not in SYNC_TABLES:
+            w.tally.reject(table, "-", "本程序不认识这个数据表")
+    total = sum(contents.manifest["counts"].get(t, 0) for t in SYNC_TABLES)
+    done = 0
+    for table in SYNC_TABLES:
+        path: Path | None = contents.records.get(table)
+        if path is None:
+            continue
+        for wire in iter_jsonl(path):
+            if done % 1000 == 0:
+                steps.report(done, total, "正在导入记录…" if writer else "正在检查记录…")
+            w.row(table, wire)
+            done += 1
+        if table == SHARED_TABLE and writer is not None and writer.calendar_changed:
+            writer.calendar = load_calendar(s.conn)
+            refresh_deadlines(s.conn, writer.calendar)
+    if writer is None:
+        w.check_references()
+    return w.tally
