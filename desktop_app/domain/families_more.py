@@ -288,6 +288,38 @@ FOCUS_ITEM = Family(
     list_columns=("category", "content", "methods", "frequency"),
 )
 
+DOCUMENT = Family(
+    "document", "发文登记", workflow="master", title=("doc_no", "title"), date_field="issued_date",
+    type_field="doc_type",
+    fields=(
+        Field("doc_type", "文种", C, vocab="doc_type", required=True),
+        Field("doc_no", "发文字号", max_len=50),
+        Field("prefix", "机关代字", max_len=30),
+        Field("year", "年份", I, min_value=2000, max_value=2100),
+        Field("seq", "序号", I, min_value=1, max_value=999999),
+        Field("title", "标题", required=True, max_len=200),
+        Field("recipient", "主送", max_len=300),
+        Field("source_family", "来源类别", max_len=40, searchable=False),
+        Field("source_id", "来源记录", max_len=40, searchable=False),
+        Field("issued_date", "发文日期", D, required=True),
+        Field("pdf_sha256", "文书PDF", max_len=64, searchable=False),
+    ),
+    list_columns=("doc_no", "doc_type", "title", "issued_date", "status"),
+)
+
+LETTER_TEMPLATE = Family(
+    "letter_template", "文书模板", workflow="template", title=("doc_type", "version"),
+    date_field="created_at", type_field="doc_type",
+    fields=(
+        Field("doc_type", "文种", C, vocab="doc_type", required=True),
+        Field("version", "版本", required=True, max_len=20),
+        Field("content", "模板内容（JSON）", LT, required=True, max_len=20000, searchable=False,
+              help="只写与出厂模板不同的部分，如 number_prefix、title、body"),
+        Field("note", "修改说明", max_len=200),
+    ),
+    list_columns=("doc_type", "version", "status", "note"),
+)
+
 ATTACHMENT = Family(
     "attachment", "附件", workflow="master", title=("filename",), date_field="created_at",
     fields=(

@@ -228,6 +228,7 @@ CREATE TABLE talk (
     entrust_delivered TEXT,
     entrust_report_date TEXT,
     talk_date TEXT,
+    talk_time TEXT,
     place TEXT,
     summary TEXT,
     statement TEXT,
@@ -286,6 +287,9 @@ CREATE TABLE letter (
     summary TEXT,
     reminder_category TEXT,
     stopped_behavior TEXT,
+    basis TEXT,
+    problems TEXT,
+    suggestions TEXT,
     lead_no TEXT,
     reply_form TEXT,
     reply_due TEXT,
@@ -852,6 +856,67 @@ CREATE INDEX focus_item_created_at ON focus_item (created_at, id);
 CREATE INDEX focus_item_status ON focus_item (status, id);
 CREATE INDEX focus_item_updated_at ON focus_item (updated_at, id);
 CREATE INDEX focus_item_rev ON focus_item (_origin, _counter);
+
+CREATE TABLE document (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    doc_type TEXT,
+    doc_no TEXT,
+    prefix TEXT,
+    year INTEGER,
+    seq INTEGER,
+    title TEXT,
+    recipient TEXT,
+    source_family TEXT,
+    source_id TEXT,
+    issued_date TEXT,
+    pdf_sha256 TEXT
+);
+CREATE INDEX document_doc_type ON document (doc_type, id);
+CREATE INDEX document_issued_date ON document (issued_date, id);
+CREATE INDEX document_status ON document (status, id);
+CREATE INDEX document_updated_at ON document (updated_at, id);
+CREATE INDEX document_rev ON document (_origin, _counter);
+
+CREATE TABLE letter_template (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    doc_type TEXT,
+    version TEXT,
+    content TEXT,
+    note TEXT
+);
+CREATE INDEX letter_template_created_at ON letter_template (created_at, id);
+CREATE INDEX letter_template_doc_type ON letter_template (doc_type, id);
+CREATE INDEX letter_template_status ON letter_template (status, id);
+CREATE INDEX letter_template_updated_at ON letter_template (updated_at, id);
+CREATE INDEX letter_template_rev ON letter_template (_origin, _counter);
 
 CREATE TABLE attachment (
     id TEXT PRIMARY KEY,
