@@ -86,7 +86,6 @@ class AppContext:
         self.settings = UiSettings(self.data_dir)
         self.directory = Directory(self)
         self.crash = None               # the CrashReporter, set by ui.app
-        self.letter_action = None       # adds 生成文书 to a record dialog when letters exist
 
     @classmethod
     def load(cls, data_dir: Path, **kw) -> "AppContext":

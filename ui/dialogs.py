@@ -105,3 +105,14 @@ def print_html(parent: QWidget | None, html_text: str, title: str) -> bool:
         return False
     make_document(html_text).print_(printer)
     return True
+
+
+def ask_printer(parent: QWidget | None, title: str):
+    """QPrintDialog for a finished PDF; the QPrinter (full page) or None."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(title)
+    printer.setFullPage(True)          # the PDF already has its margins (GB/T 9704)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(f"打印 {title}")
+    return printer if dialog.exec() == QDialog.DialogCode.Accepted else None

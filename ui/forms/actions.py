@@ -7,6 +7,8 @@ from PySide6.QtWidgets import QPushButton
 from desktop_app.domain.record import Record
 from desktop_app.services import records
 
+LETTER_FAMILIES = ("talk", "letter", "rectification")
+
 # talk_type / letter_type → 来源类型 of the rectification (vocabulary rect_source)
 _RECT_SOURCE = {"约谈": "约谈", "纪律检查建议书": "建议书", "监察建议书": "建议书", "监督建议书": "建议书"}
 
@@ -56,6 +58,12 @@ def fill_extra_buttons(dialog) -> None:
                                      lambda s, job: rectification_prefill(s, rec),
                                      on_done=lambda values: dialog.open_child("rectification", None, values),
                                      parent=dialog)))
-    letter_button = getattr(ctx, "letter_action", None)
-    if letter_button is not None:
-        letter_button(dialog, layout)
+    if rec.family in LETTER_FAMILIES:
+        layout.addWidget(_button("生成文书…", "按 GB/T 9704 生成通知书、函件或建议书：预览、发文编号、打印",
+                                 lambda: open_letters(dialog)))
+
+
+def open_letters(dialog):
+    """The letter editor is imported on first use: the PDF engine stays out of start-up."""
+    from ui.letter_editor import open_letter_editor
+    return open_letter_editor(dialog.ctx, dialog.record, dialog)
