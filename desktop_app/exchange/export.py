@@ -31,6 +31,8 @@ from typing import Any, Iterable, Iterator
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from desktop_app.errors import UserFacingError
+from desktop_app.security import authz
+from desktop_app.security.roles import Permission
 from desktop_app.services.attachments import blob_path
 from desktop_app.services.session import Session
 from desktop_app.store import audit
@@ -106,6 +108,7 @@ def export_for(s: Session, peer: str, dest_dir: Path | str, passphrase: str,
                kdf_cost: Argon2Cost | None = None, progress: StepProgressFn = None,
                cancel: CancelFn = None) -> ExportResult:
     """Export for office ``peer`` into ``dest_dir``; see module docstring."""
+    authz.require(s, Permission.READ_RECORD, "导出数据")
     dest = Path(dest_dir)
     _check(s, peer, signing_key, dest)
     if not passphrase:

@@ -37,6 +37,8 @@ from typing import Any, Callable
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from desktop_app.errors import UserFacingError
+from desktop_app.security import authz
+from desktop_app.security.roles import Permission
 from desktop_app.services.session import Session, database_path
 from desktop_app.store import audit, revision
 from desktop_app.store.db import transaction
@@ -150,6 +152,7 @@ def _open(s: Session, work: Path, path: Path, passphrase: Passphrase,
 def prepare_import(s: Session, path: Path | str, passphrase: Passphrase, *,
                    progress: StepProgressFn = None, cancel: CancelFn = None) -> PreparedImport:
     """Check the package at ``path`` and plan its import; see module docstring."""
+    authz.require(s, Permission.WRITE_RECORD, "导入数据包")
     path = Path(path)
     if not path.is_file():
         raise UserFacingError(f"找不到数据包文件：{path}")
@@ -288,6 +291,7 @@ def commit_import(s: Session, p: PreparedImport, *,
     """Apply a prepared import; see module docstring.  Discards ``p`` in any case."""
     steps = Steps(progress, cancel)
     try:
+        authz.require(s, Permission.WRITE_RECORD, "导入数据包")
         ledger.check_not_imported(s.conn, p.package_id)
         summary = p.summary()
         if p.tally.rejected:

@@ -31,6 +31,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (Ed25519PrivateKey
                                                                Ed25519PublicKey)
 
 from desktop_app.errors import UserFacingError
+from desktop_app.security import authz
+from desktop_app.security.roles import Permission
 from desktop_app.services.session import Session
 from desktop_app.store import audit
 from desktop_app.store.db import transaction
@@ -88,6 +90,7 @@ def _audit(s: Session, action: str, detail: dict) -> None:
 def setup_office_key(s: Session, admin_passphrase: str, *, key_file: Path | str | None = None,
                      replace: bool = False) -> str:
     """Make (or adopt) this office's signing key; returns its fingerprint."""
+    authz.require(s, Permission.MANAGE_KEYS)
     if not admin_passphrase:
         raise KeyMaterialError("管理员口令不能为空。")
     path = key_path(s.data_dir)
@@ -152,6 +155,7 @@ class TrustedOffice:
 def trust_office(s: Session, card_path: Path | str, relation: str | None = None, *,
                  replace: bool = False) -> OfficeCard:
     """Record another office from its card; ``relation``: "upper", "lower" or None."""
+    authz.require(s, Permission.MANAGE_KEYS)
     if relation not in RELATIONS:
         raise UserFacingError("单位关系只能是上级（upper）或下级（lower）。")
     card = OfficeCard.load(card_path)
