@@ -83,7 +83,8 @@ def fill_demo(data_dir: Path | str, *, records: int | None = None, seed: int = 2
     if database_path(data_dir).exists():
         s = open_session(data_dir, user="演示数据", clock=clock)
     else:
-        s = init_office(data_dir, W.OFFICE_NAME, W.OFFICE_CODE, user="演示数据")
+        s = init_office(data_dir, W.OFFICE_NAME, W.OFFICE_CODE, user="演示数据",
+                        settings=W.OFFICE_SETTINGS)
         s.clock = clock
     rng = random.Random(seed)
     b = DemoBuilder(s, rng, today)

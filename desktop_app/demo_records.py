@@ -61,6 +61,7 @@ def talk(b) -> None:
     values = {"talk_type": ttype, "reason": b.rng.choice(W.TALK_REASONS), "person_ids": list(dict.fromkeys(people)),
               "unit_id": unit, "talkers": f"{b.name()}、{b.name()}", "recorder": b.name(),
               "talk_date": when.isoformat(), "place": "县纪委监委谈话室",
+              "talk_time": b.rng.choice(W.TALK_TIMES),
               "form": "集体" if ttype == "集体谈话" else "个别",
               "initiator": b.rng.choice(("纪委监委", "纪委监委", "党委（党组）书记")),
               "source": b.rng.choice(("日常监督", "巡察反馈", "专项检查", "节点提醒")),
@@ -91,7 +92,10 @@ def letter(b) -> None:
     values = {"letter_type": ltype, "title": W.LETTER_TITLES[ltype], "written_date": written.isoformat(),
               "recipient_person_id": pid, "recipient_unit_id": unit,
               "issuing_organ": "纪委监委办公室" if ltype == "函询" else "纪委监委",
-              "summary": b.rng.choice(W.PROBLEMS), "delivery_method": "直接送达"}
+              "summary": b.rng.choice(W.PROBLEMS), "delivery_method": "直接送达",
+              "basis": b.rng.choice(W.BASES),
+              "problems": "\n".join(b.rng.sample(W.LETTER_QUESTIONS if ltype == "函询" else W.PROBLEMS, 2)),
+              "suggestions": "\n".join(b.rng.sample(W.SUGGESTIONS, 2))}
     if delivered <= b.today:
         values["delivered_date"] = delivered.isoformat()
     if ltype in ("提醒函", "制止函", "工作提示函"):

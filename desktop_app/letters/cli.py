@@ -24,6 +24,12 @@ def register(subparsers) -> None:
     render.add_argument("spec", type=Path, help="公文说明文件（UTF-8 编码的 JSON）")
     render.add_argument("-o", "--output", type=Path, required=True, help="输出的 PDF 文件")
     render.set_defaults(handler=run_letter_render)
+    try:   # documents made from stored records need the ledger; absent when run alone
+        from desktop_app.document_commands import register_record_commands
+    except ImportError:
+        register_record_commands = None
+    if register_record_commands:
+        register_record_commands(letter_sub)
     fonts = subparsers.add_parser("fonts", help="显示公文各字体角色使用的字体文件和缺少的字体")
     fonts.add_argument("--rescan", action="store_true", help="忽略缓存，重新扫描字体目录")
     fonts.set_defaults(handler=run_fonts)
