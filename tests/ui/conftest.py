@@ -8,17 +8,11 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"     # before anything imports Qt
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
 import shutil
-from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
-TODAY = date(2026, 3, 10)        # a Tuesday, a working day
-
-
-def clock() -> datetime:
-    return datetime(2026, 3, 10, 9, 0, 0)
-
+from uihelp import TODAY, make_ctx
 
 @pytest.fixture(autouse=True)
 def _no_real_data_dir(tmp_path, monkeypatch):
@@ -83,16 +77,6 @@ def answers(monkeypatch) -> Answers:
     return a
 
 
-def _raise(exc, parent):
-    raise exc
-
-
-def make_ctx(data_dir: Path, synchronous: bool = True):
-    from ui.context import AppContext
-    return AppContext.load(data_dir, clock=clock, synchronous=synchronous, error_handler=_raise,
-                           user="测试录入员")
-
-
 @pytest.fixture
 def ctx(app, demo_dir):
     return make_ctx(demo_dir)
@@ -106,23 +90,3 @@ def window(ctx, qtbot):
     w.show()
     return w
 
-
-def open_dialogs():
-    from PySide6.QtWidgets import QApplication
-    from ui.forms.record_dialog import RecordDialog
-    return [w for w in QApplication.topLevelWidgets() if isinstance(w, RecordDialog) and w.isVisible()]
-
-
-def type_text(qtbot, widget, text: str) -> None:
-    """Typing as a clerk does: latin keys one by one, Chinese committed by the
-    input method (QTest cannot press keys that are not on the keyboard)."""
-    from PySide6.QtGui import QInputMethodEvent
-    from PySide6.QtWidgets import QApplication
-    widget.setFocus()
-    for ch in text:
-        if ch.isascii():
-            qtbot.keyClicks(widget, ch)
-        else:
-            event = QInputMethodEvent()
-            event.setCommitString(ch)
-            QApplication.sendEvent(widget, event)

@@ -10,7 +10,7 @@ from desktop_app.services import records
 from ui.pages.navigation import DASHBOARD, SEARCH
 from ui.widgets.pickers import PickerDialog
 
-from conftest import open_dialogs, type_text
+from uihelp import open_dialogs, type_text
 
 
 def _only_dialog(family: str):

@@ -16,7 +16,7 @@ from ui.forms.record_dialog import RecordDialog
 from ui.widgets.date_edit import DateEdit
 from ui.widgets.pickers import PickerDialog
 
-from conftest import TODAY, type_text
+from uihelp import TODAY, type_text
 
 KIND_EDITORS = {Kind.DATE: DateEditor, Kind.REF: RefEditor, Kind.REFS: RefsEditor}
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from desktop_app.services import queries
 from ui.pages.navigation import DOSSIER
 
-from conftest import type_text
+from uihelp import type_text
 
 
 def _audit(ctx, action):

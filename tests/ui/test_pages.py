@@ -8,8 +8,9 @@ from desktop_app.services import queries
 from ui.pages.list_page import ListPage
 from ui.pages.navigation import DASHBOARD, DOSSIER, SEARCH, grouped_families
 
-# The demo county has no attachments (they are files a clerk adds).
-LISTED = [n for n in FAMILIES if n != "attachment"]
+# The demo county has no attachments, issued documents or office templates:
+# a clerk makes those. Their pages must open all the same.
+NOT_IN_DEMO = {"attachment", "document", "letter_template"}
 
 
 def test_navigation_offers_every_family(window):
@@ -17,23 +18,19 @@ def test_navigation_offers_every_family(window):
     assert all(name in window.nav.items for name in FAMILIES)
 
 
-@pytest.mark.parametrize("family", LISTED)
+@pytest.mark.parametrize("family", list(FAMILIES))
 def test_family_page_lists_demo_data(window, ctx, family):
     page = window.show_page(family)
     assert isinstance(page, ListPage) and window.stack.currentWidget() is page
     s = ctx.open_session()
     total = queries.count_records(s, family)
     s.close()
-    assert total > 0
+    assert total > 0 or family in NOT_IN_DEMO
     assert page.model.rowCount() == min(total, 200)
     assert page.model.total == total
     assert f"共 {total} 条" in page.count_label.text()
-    assert page.model.index(0, 0).data() is not None
-
-
-def test_attachment_page_opens_empty(window):
-    page = window.show_page("attachment")
-    assert page.model.rowCount() == 0 and page.count_label.text() == "共 0 条"
+    if total:
+        assert page.model.index(0, 0).data() is not None
 
 
 def test_dashboard_search_and_dossier_pages(window):

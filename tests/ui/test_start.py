@@ -16,7 +16,7 @@ from ui import app as app_module
 from ui.crash import CrashDialog, CrashReporter
 from ui.setup_dialog import SetupDialog
 
-from conftest import clock, make_ctx, open_dialogs
+from uihelp import clock, make_ctx, open_dialogs
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from desktop_app.services import queries, records
 from ui.forms.record_dialog import RecordDialog
 
-from conftest import type_text
+from uihelp import type_text
 
 
 def _state(ctx, family):

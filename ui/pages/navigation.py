@@ -18,12 +18,13 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("重大事项与请示提醒", ("major_matter", "request", "reminder")),
     ("常委会决策监督", ("meeting", "topic", "meeting_reminder", "meeting_task")),
     ("责任清单", ("resp_template", "resp_item", "resp_entry", "focus_item")),
+    ("公文", ("document", "letter_template")),
     ("其他", ("attachment",)),
 )
 
 
 def grouped_families() -> list[str]:
-    names = [n for _, group in GROUPS for n in group]
+    names = [n for _, group in GROUPS for n in group if n in FAMILIES]
     missing = [n for n in FAMILIES if n not in names]      # a family added to the core later
     return names + missing
 
@@ -43,7 +44,8 @@ class Navigation(QTreeWidget):
             group = QTreeWidgetItem(self, [title])
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for name in names:
-                self._add(group, FAMILIES[name].label, name)
+                if name in FAMILIES:          # a group may name a family the core has not yet
+                    self._add(group, FAMILIES[name].label, name)
         extra = [n for n in grouped_families() if n not in self.items]
         if extra:
             group = QTreeWidgetItem(self, ["更多"])
