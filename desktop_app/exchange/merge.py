@@ -121,8 +121,8 @@ KEY_COLUMNS = ("id", "ledger_no", "owner_office", "created_at", "created_by")
 def duplicate_key_row(table: str, a: Row, b: Row) -> dict[str, Any]:
     """Two records that carry the same 台账编号: both are kept; this row asks a person
     to look.  Built from columns that never change, so every office writes the same
-    row; it needs no vector (every office holding both rows detects it), and only its
-    resolution travels."""
+    content.  The owner's workstation that finds it stamps it (``apply.Writer.stamp``)
+    so that it travels; two such stamps merge like any concurrent versions."""
     first, second = sorted((a, b), key=lambda r: (r["created_at"], r["id"]))
     key = f"duplicate_key|{table}|{first['ledger_no']}|{first['id']}|{second['id']}"
     snap = lambda r: canonical_json({c: r[c] for c in KEY_COLUMNS}).decode("utf-8")

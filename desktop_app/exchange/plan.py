@@ -201,10 +201,16 @@ class _Walk:
         conflict = merge.duplicate_key_row(table, other, wire)
         exists = self.conn.execute("SELECT 1 FROM sync_conflict WHERE id = ?",
                                    (conflict["id"],)).fetchone()
-        if not exists:
-            self.tally.count(table, "conflicts")
-            self._note_duplicate(table, conflict, number)
+        if exists:
+            return
+        self.tally.count(table, "conflicts")
+        self._note_duplicate(table, conflict, number)
         if self.writer is not None:
+            if conflict["owner_office"] == self.me:
+                # The workstation that minted the duplicate may never receive the other
+                # record as new, so it would never see this; a stamp of ours (the
+                # owner's) makes the row travel to it.
+                self.writer.stamp(conflict, self.s.instance, self.now_ms)
             self.writer.add_conflict(conflict)
 
     def _note_duplicate(self, table: str, conflict: dict, number: str) -> None:
