@@ -13,8 +13,8 @@ UI_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans C
 
 # Background and text colours of the warning levels (red: overdue, orange: due
 # today, yellow: within the yellow threshold).
-LEVEL_BACKGROUND = {Level.RED: QColor("#fde2e1"), Level.ORANGE: QColor("#ffe7c2"),
-                    Level.YELLOW: QColor("#fff8d6")}
+LEVEL_BACKGROUND = {Level.RED: QColor("#fdecec"), Level.ORANGE: QColor("#fff0dc"),
+                    Level.YELLOW: QColor("#fffae3")}
 LEVEL_TEXT = {Level.RED: QColor("#a8071a"), Level.ORANGE: QColor("#ad4e00"),
               Level.YELLOW: QColor("#7c5e00"), Level.GREEN: QColor("#237804")}
 VOIDED_TEXT = QColor("#8c8c8c")

@@ -37,7 +37,7 @@ class AttachmentsPanel(QWidget):
         self.ctx, self.family = ctx, family
         self.record_id: str | None = None
         layout = QVBoxLayout(self)
-        self.model = RowsModel(("文件名", "大小", "SHA-256 校验值", "添加时间"), self)
+        self.model = RowsModel(("文件名", "大小", "SHA-256 校验值", "添加时间"), self, level_column=-1)
         self.table = make_table(self)
         self.table.setModel(self.model)
         set_widths(self.table, [240, 80, 300, 150])

@@ -29,8 +29,8 @@ SORT_KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _DISPLAY, _ALIGN = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole
-_STYLE_ROLES = {Qt.ItemDataRole.BackgroundRole: 0, Qt.ItemDataRole.ForegroundRole: 1,
-                Qt.ItemDataRole.FontRole: 2}
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_STYLE_ROLES = {Qt.ItemDataRole.BackgroundRole: 0, _FOREGROUND: 1, Qt.ItemDataRole.FontRole: 2}
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -51,6 +51,7 @@ class RecordTableModel(QAbstractTableModel):
         self.rows: list[Record] = []
         self.texts: list[tuple[str, ...]] = []
         self.styles: list[tuple] = []
+        self.due_column = next((i for i, c in enumerate(self.columns) if c.key == DUE), -1)
         self.alignments = [_RIGHT if c.kind in (Kind.INT, Kind.FLOAT) else _LEFT for c in self.columns]
         self.names: dict[str, str] = {}
         self.due: dict[str, listing.Due] = {}
@@ -121,10 +122,10 @@ class RecordTableModel(QAbstractTableModel):
     def _style(self, rec: Record, due: dict) -> tuple:
         """(background, foreground, font) of a row, worked out once, not at every paint."""
         if rec.voided:
-            return None, style.VOIDED_TEXT, self._italic
+            return None, style.VOIDED_TEXT, self._italic, style.VOIDED_TEXT
         d = due.get(rec.id)
         background, text = style.level_colours(d.level if d else None)
-        return background, text, None
+        return background, text, None, None
 
     def _counted(self, gen: int, n: int) -> None:
         if gen == self.generation:
@@ -162,6 +163,8 @@ class RecordTableModel(QAbstractTableModel):
         if role == _DISPLAY:
             return self.texts[row][index.column()]
         if role in _STYLE_ROLES:
+            if role == _FOREGROUND and index.column() != self.due_column:
+                return self.styles[row][3]           # level colour only where the date is
             return self.styles[row][_STYLE_ROLES[role]]
         if role == _ALIGN:
             return self.alignments[index.column()]

@@ -23,9 +23,10 @@ class Row:
 
 
 class RowsModel(QAbstractTableModel):
-    def __init__(self, headers: Sequence[str], parent=None):
+    def __init__(self, headers: Sequence[str], parent=None, level_column: int = 0):
         super().__init__(parent)
         self.headers = tuple(headers)
+        self.level_column = level_column        # the cell whose text takes the level colour
         self.rows: list[Row] = []
 
     def set_rows(self, rows: Sequence[Row]) -> None:
@@ -57,7 +58,7 @@ class RowsModel(QAbstractTableModel):
             return row.payload
         if role == Qt.ItemDataRole.BackgroundRole:
             return style.level_colours(row.level)[0]
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == self.level_column:
             return style.level_colours(row.level)[1]
         return None
 

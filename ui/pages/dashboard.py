@@ -116,7 +116,7 @@ class DashboardPage(QWidget):
         self.due_model = RowsModel(("预警", "到期日", "剩余工作日", "类别", "期限", "事项"), self)
         self.due_table = make_table(box)
         self.due_table.setModel(self.due_model)
-        set_widths(self.due_table, [80, 96, 84, 90, 110, 320])
+        set_widths(self.due_table, [64, 92, 76, 84, 96, 300], stretch=5)
         self.due_table.doubleClicked.connect(lambda i: self._open(self.due_model, i))
         self.due_table.activated.connect(lambda i: self._open(self.due_model, i))
         v.addWidget(self.due_table, 1)
@@ -145,10 +145,10 @@ class DashboardPage(QWidget):
         r = QLabel("最近修改")
         r.setObjectName("sectionTitle")
         v.addWidget(r)
-        self.recent_model = RowsModel(("时间", "类别", "记录", "状态"), self)
+        self.recent_model = RowsModel(("时间", "类别", "状态", "记录"), self, level_column=-1)
         self.recent_table = make_table(box)
         self.recent_table.setModel(self.recent_model)
-        set_widths(self.recent_table, [120, 80, 200, 60])
+        set_widths(self.recent_table, [84, 84, 64, 200], stretch=3)
         self.recent_table.doubleClicked.connect(lambda i: self._open(self.recent_model, i))
         v.addWidget(self.recent_table, 1)
         return box
@@ -164,7 +164,7 @@ class DashboardPage(QWidget):
         for name, label in self.quarter_labels.items():
             label.setText(str(data.quarter.get(name, 0)))
         self.recent_model.set_rows([
-            Row((r.updated_at[5:16].replace("T", " "), r.family_label, r.title, r.status),
+            Row((r.updated_at[5:16].replace("T", " "), r.family_label, r.status, r.title),
                 payload=(r.family, r.id)) for r in data.recent])
         self.show_level(self.level_shown)
         self.loaded.emit()
@@ -197,8 +197,13 @@ class DashboardPage(QWidget):
 
 
 def _due_row(d: queries.DueItem) -> Row:
-    left = "今日" if d.days_left == 0 else (f"逾期{-d.days_left}个工作日" if d.days_left < 0 else f"{d.days_left}")
+    left = "今日" if d.days_left == 0 else (f"逾期{-d.days_left}" if d.days_left < 0 else f"{d.days_left}")
     note = "（无当年节假日表，按周末估算）" if d.estimated else ""
     return Row((d.level.label, d.due_date, left, d.family_label, d.label, d.title),
                payload=(d.family, d.id), level=d.level,
-               tooltip=f"{d.family_label}·{d.label}：{d.title}，{d.due_date} 到期{note}")
+               tooltip=f"{d.family_label}·{d.label}：{d.title}，{d.due_date} 到期"
+               f"（{_left_text(d.days_left)}）{note}")
+
+
+def _left_text(days: int) -> str:
+    return "今日到期" if days == 0 else (f"已逾期{-days}个工作日" if days < 0 else f"还有{days}个工作日")

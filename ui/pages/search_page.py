@@ -35,10 +35,10 @@ class SearchPage(QWidget):
         row.addWidget(self.box, 1)
         row.addWidget(self.scope)
         layout.addLayout(row)
-        self.model = RowsModel(("类别", "标题", "摘要", "日期", "状态"), self)
+        self.model = RowsModel(("类别", "标题", "日期", "状态", "摘要"), self, level_column=-1)
         self.table = make_table(self)
         self.table.setModel(self.model)
-        set_widths(self.table, [90, 260, 360, 96, 70])
+        set_widths(self.table, [96, 300, 92, 70, 360], stretch=4)
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
         layout.addWidget(self.table, 1)
@@ -68,8 +68,8 @@ class SearchPage(QWidget):
         if gen != self.generation:
             return
         self.model.set_rows([
-            Row((FAMILIES[h.family].label, h.title, h.snippet, h.main_date[:10] if h.main_date else "",
-                 h.status), payload=(h.family, h.id)) for h in hits])
+            Row((FAMILIES[h.family].label, h.title, h.main_date[:10] if h.main_date else "",
+                 h.status, h.snippet), payload=(h.family, h.id)) for h in hits])
         more = "（只显示前 200 条，请输入更多文字缩小范围）" if len(hits) >= 200 else ""
         self.status.setText(f"“{text}”：找到 {len(hits)} 条{more}。双击打开。")
         self.results_shown.emit(text)

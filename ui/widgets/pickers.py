@@ -192,7 +192,7 @@ class RefsEdit(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.list = QListWidget()
-        self.list.setMaximumHeight(96)
+        self.list.setMaximumHeight(64)
         self.list.setFlow(QListWidget.Flow.LeftToRight)
         self.list.setWrapping(True)
         self.list.setSpacing(2)

@@ -23,8 +23,13 @@ def make_table(parent: QWidget | None = None, *, sortable: bool = False) -> QTab
     return view
 
 
-def set_widths(view: QTableView, widths: list[int]) -> None:
-    """Column widths given at 100 % scaling, scaled with the font."""
+def set_widths(view: QTableView, widths: list[int], stretch: int | None = None) -> None:
+    """Column widths given at 100 % scaling, scaled with the font; ``stretch``
+    names the column (a title) that takes the room left over."""
     scale = max(1.0, view.fontMetrics().height() / 20)
     for i, w in enumerate(widths):
         view.setColumnWidth(i, int(w * scale))
+    if stretch is not None:
+        header = view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
