@@ -26,6 +26,10 @@ def configure(data_dir: Path, level: int = logging.INFO) -> Path:
     handler._taizhang = True
     root.addHandler(handler)
     root.setLevel(level)
+    for other in root.handlers:        # the console (if any) keeps to warnings
+        if other is not handler and isinstance(other, logging.StreamHandler) \
+                and not isinstance(other, logging.FileHandler):
+            other.setLevel(max(other.level, logging.WARNING))
     return path
 
 

@@ -7,7 +7,7 @@ from desktop_app.services.session import Session
 from desktop_app.store import audit
 from desktop_app.store.db import transaction
 
-ACTIONS = ("导出", "打印", "发文")
+ACTIONS = ("导出", "打印")
 
 
 def record_output(s: Session, action: str, what: str, *, family: str | None = None,
