@@ -151,3 +151,16 @@ def test_rasterise_at_print_resolution():
     images = pdf_pages.rasterise(render_bytes(sample_spec("提醒函")), 300)
     assert images and isinstance(images[0], QImage)
     assert (images[0].width(), images[0].height()) == (2480, 3508)      # A4 at 300 dpi
+
+
+def test_issued_pdf_opens_from_the_register(ctx, qtbot, answers):
+    talk = _first(ctx, "talk", type_value="约谈")
+    ed = _editor(ctx, qtbot, "talk", talk.id)
+    _complete(ed)
+    ed.issue()
+    d = RecordDialog(ctx, "document", ed.issued.id)
+    qtbot.addWidget(d)
+    button = next(b for b in d.findChildren(type(d.save_button)) if b.text() == "打开文书 PDF")
+    button.click()
+    assert answers.opened[-1].read_bytes() == ed.pdf
+    assert answers.opened[-1].name == f"约谈通知书-{ed.number}.pdf"

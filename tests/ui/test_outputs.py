@@ -94,3 +94,26 @@ def test_dashboard_card_filters_and_opens(window, qtbot):
     assert all(r.level is Level.RED for r in dash.due_model.rows)
     dash.due_table.doubleClicked.emit(dash.due_model.index(0, 0))
     assert window.dialogs and window.dialogs[-1].record.id == dash.due_model.rows[0].payload[1]
+
+
+def test_print_the_filtered_list(window, ctx, answers):
+    page = window.show_page("letter")
+    window.print_current()                                    # Ctrl+P on a list page
+    assert answers.printed == ["函件台账"]
+    assert len(_audit(ctx, "打印")) == 1 and str(page.model.total) in _audit(ctx, "打印")[0]["detail"]
+    from ui.list_print import list_html
+    s = ctx.open_session()
+    html_text, rows = list_html(s, type("J", (), {"progress": lambda *a: None})(), "letter",
+                                page.model.flt, "written_date", True)
+    s.close()
+    assert rows == page.model.total and "函件台账" in html_text and "发文字号" in html_text
+
+
+def test_documents_and_attachments_are_not_typed_in(window):
+    from uihelp import open_dialogs
+    before = len(open_dialogs())
+    for family in ("document", "attachment"):
+        page = window.show_page(family)
+        assert not page.new_button.isEnabled()
+        page.new_record()
+    assert len(open_dialogs()) == before

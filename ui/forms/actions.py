@@ -58,9 +58,22 @@ def fill_extra_buttons(dialog) -> None:
                                      lambda s, job: rectification_prefill(s, rec),
                                      on_done=lambda values: dialog.open_child("rectification", None, values),
                                      parent=dialog)))
+    blob = {"document": ("pdf_sha256", "打开文书 PDF"), "attachment": ("sha256", "打开文件")}.get(rec.family)
+    if blob and rec.get(blob[0]):
+        layout.addWidget(_button(blob[1], "用系统中的程序打开", lambda: open_blob(dialog, rec, *blob)))
     if rec.family in LETTER_FAMILIES:
         layout.addWidget(_button("生成文书…", "按 GB/T 9704 生成通知书、函件或建议书：预览、发文编号、打印",
                                  lambda: open_letters(dialog)))
+
+
+def open_blob(dialog, rec: Record, field: str, _label: str) -> None:
+    """A file kept by its checksum (a 发文 PDF, an attachment), copied out under its name."""
+    from ui import dialogs
+    from ui.forms.attachments_panel import _copy_out
+    name = rec.get("filename") or f"{rec.get('doc_type') or '文书'}-{rec.get('doc_no') or rec.id[:8]}.pdf"
+    sha = rec.get(field)
+    dialog.ctx.jobs.run(lambda s, job: _copy_out(s, sha, name, None), on_done=dialogs.open_path,
+                        parent=dialog)
 
 
 def open_letters(dialog):

@@ -8,15 +8,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget)
 
 from desktop_app.domain.registry import family as get_family
-from desktop_app.services import records
+from desktop_app.services import outputs, records
 from desktop_app.services.queries import ListFilter
-from ui import dialogs
+from ui import dialogs, list_print
 from ui.models.record_model import RECORD_ID_ROLE, RecordTableModel
 from ui.widgets.filter_bar import FilterBar
 from ui.widgets.table import make_table, set_widths
 from ui.xlsx_export import export_list
 
 log = logging.getLogger(__name__)
+
+# Records a clerk does not type in: files come through 附件, documents through 发文.
+MADE_ELSEWHERE = {"attachment": "附件在记录的“附件”页中添加", "document": "发文登记由“生成文书”中的发文产生"}
 
 
 class ListPage(QWidget):
@@ -48,7 +51,14 @@ class ListPage(QWidget):
         self.export_button = QPushButton("导出 Excel…")
         self.export_button.setToolTip("把当前筛选出的全部记录导出为 .xlsx")
         self.export_button.clicked.connect(self.export)
-        for b in (self.new_button, self.open_button, self.void_button, self.export_button):
+        if self.fam.name in MADE_ELSEWHERE:
+            self.new_button.setEnabled(False)
+            self.new_button.setToolTip(MADE_ELSEWHERE[self.fam.name])
+        self.print_button = QPushButton("打印…")
+        self.print_button.setToolTip("Ctrl+P：打印当前筛选出的列表")
+        self.print_button.clicked.connect(self.print_list)
+        for b in (self.new_button, self.open_button, self.void_button, self.print_button,
+                  self.export_button):
             top.addWidget(b)
         layout.addLayout(top)
         self.filters = FilterBar(self.ctx, self.fam)
@@ -133,7 +143,8 @@ class ListPage(QWidget):
         return index.data(RECORD_ID_ROLE) if index.isValid() else None
 
     def new_record(self) -> None:
-        self.ctx.bus.new_record.emit(self.fam.name, {})
+        if self.new_button.isEnabled():
+            self.ctx.bus.new_record.emit(self.fam.name, {})
 
     def open_selected(self) -> None:
         rid = self.selected_id()
@@ -160,6 +171,20 @@ class ListPage(QWidget):
         menu.addSeparator()
         menu.addAction(f"新建{self.fam.label}", self.new_record)
         menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def print_list(self) -> None:
+        """The filtered list as a table on paper (at most PRINT_LIMIT rows)."""
+        fam, flt = self.fam.name, self.model.flt
+        sort, desc = self.model.sort_key, self.model.descending
+        self.ctx.jobs.run(lambda s, job: list_print.list_html(s, job, fam, flt, sort, desc),
+                          on_done=self._print_html, title=f"正在准备打印{self.fam.label}…", parent=self)
+
+    def _print_html(self, result) -> None:
+        html_text, rows = result
+        if dialogs.print_html(self, html_text, f"{self.fam.label}台账"):
+            fam, label = self.fam.name, self.fam.label
+            self.ctx.jobs.run(lambda s, job: outputs.record_output(
+                s, "打印", f"{label}列表", family=fam, detail={"rows": rows}))
 
     def export(self) -> None:
         suggested = f"{self.fam.label}-{self.ctx.today().isoformat()}.xlsx"
