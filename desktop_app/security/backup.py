@@ -177,17 +177,15 @@ def _file_name(folder: Path, code: str, created: datetime, kind: str) -> Path:
     return path
 
 
-def _write(s, folder: Path, kind: str, progress: Progress) -> tuple[Path, bytes | None]:
-    """Snapshot, then write the .tzb; returns (path, the file key when encrypted)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".backup-", dir=folder))
+def _write(s, target: Path, created: datetime, kind: str, progress: Progress) -> bytes | None:
+    """Snapshot, then write the .tzb at ``target``; returns the file key when encrypted."""
+    work = Path(tempfile.mkdtemp(prefix=".backup-", dir=target.parent))
     try:
         snap = work / DB_NAME
         progress(0, 0, "正在生成数据库快照…")
         snapshot(s.data_dir / DB_NAME, snap)
         facts, shas = describe(snap)
         files = _attachment_files(s.data_dir, shas)
-        created = s.now()
         header = {"format": "taizhang-backup", "version": 1, "kind": kind,
                   "created": created.isoformat(timespec="seconds"), "created_by": s.user,
                   "db_size": snap.stat().st_size, "db_sha256": bf.file_sha256(snap),
@@ -197,7 +195,6 @@ def _write(s, folder: Path, kind: str, progress: Progress) -> tuple[Path, bytes 
         office_key = _office_key(s.conn)
         if office_key:
             header["encryption"], key = bc.seal_to(office_key)
-        target = _file_name(folder, facts["office_code"], created, kind)
         partial = target.with_name(target.name + ".partial")
         total, done = header["db_size"] + header["attachment_bytes"], [0]
 
@@ -205,15 +202,26 @@ def _write(s, folder: Path, kind: str, progress: Progress) -> tuple[Path, bytes 
             done[0] += n
             progress(done[0], total, "正在写入备份…")
         with open(partial, "wb") as fh:
-            data = bf.write_header(fh, header)
             seal = (key, bc.unb64(header["encryption"]["nonce_prefix"])) if key else None
-            bf.write_payload(fh, data, snap, files, seal, step)
+            bf.write_backup(fh, header, snap, files, seal, step)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(partial, target)
-        return target, key
+        return key
     finally:
         bf.remove_tree(work)
+        target.with_name(target.name + ".partial").unlink(missing_ok=True)
+
+
+def sweep(folder: Path, older_than_s: float = 3600) -> None:
+    """Remove what a killed backup left (work folders, ``.partial`` files); recent
+    ones may belong to a backup running in another window."""
+    for path in [*folder.glob(".backup-*"), *folder.glob(".verify-*"), *folder.glob("*.partial")]:
+        try:
+            if time.time() - path.stat().st_mtime > older_than_s:
+                bf.remove_tree(path) if path.is_dir() else path.unlink()
+        except OSError as exc:
+            log.warning("could not remove %s: %s", path, exc)
 
 
 def _office_key(conn: sqlite3.Connection) -> dict | None:
@@ -230,10 +238,15 @@ def make_backup(s, *, kind: str = "manual", to_dir: Path | str | None = None,
     if kind == "manual":
         authz.require(s, Permission.BACKUP, "备份数据")
     progress = progress or (lambda done, total, text: None)
-    t0 = time.perf_counter()
+    t0, created = time.perf_counter(), s.now()
     folder = Path(to_dir) if to_dir else backups_dir(s.data_dir)
     try:
-        path, key = _write(s, folder, kind, progress)
+        folder.mkdir(parents=True, exist_ok=True)
+        sweep(folder)
+        path = _file_name(folder, s.office_code, created, kind)
+        # Before the snapshot, so that a restored log says which backup it came from.
+        _note(s, "备份", {"file": path.name, "folder": str(folder), "kind": kind})
+        key = _write(s, path, created, kind, progress)
         progress(0, 0, "正在校验备份…")
         result = BackupResult(verify(path, file_key=key))
     except (OSError, UserFacingError) as exc:
@@ -245,10 +258,10 @@ def make_backup(s, *, kind: str = "manual", to_dir: Path | str | None = None,
         _second_copy(s, result)
         result.removed = rotate(folder, s.now())
     result.seconds = time.perf_counter() - t0
-    _note(s, "备份", {"file": path.name, "folder": str(folder), "kind": kind,
-                    "records": result.info.records, "encrypted": result.info.encrypted,
-                    "second_copy": str(result.second_copy) if result.second_copy else None,
-                    "warnings": result.warnings, "seconds": round(result.seconds, 1)})
+    _note(s, "备份完成", {"file": path.name, "records": result.info.records,
+                        "encrypted": result.info.encrypted,
+                        "second_copy": str(result.second_copy) if result.second_copy else None,
+                        "warnings": result.warnings, "seconds": round(result.seconds, 1)})
     return result
 
 
@@ -312,6 +325,7 @@ def _unpack(path: Path, passphrase, file_key, work: Path, attachments: Path | No
             progress: Progress) -> dict:
     with open(path, "rb") as fh:
         header, data = bf.read_header(fh)
+        BackupInfo.from_header(path, header)            # field types, before any arithmetic
         key = file_key
         if header.get("encryption") and key is None:
             if not passphrase:
@@ -329,12 +343,12 @@ def _unpack(path: Path, passphrase, file_key, work: Path, attachments: Path | No
                 raise bc.BackupDamaged("备份中有重复的附件条目。")
             else:
                 shas.add(sha)
-    _compare(header, db, shas, total)
+    _compare(header, db, shas)
     header["_attachment_shas"] = shas
     return header
 
 
-def _compare(header: dict, db: list, shas: set, total: int) -> None:
+def _compare(header: dict, db: list, shas: set) -> None:
     if len(db) != 1:
         raise bc.BackupDamaged("备份中没有数据库，或有多个数据库。")
     if db[0] != (header.get("db_sha256"), header.get("db_size")):

@@ -70,10 +70,11 @@ def _passkey(passphrase: str, kdf: dict) -> bytes:
         value = kdf.get(name)
         if type(value) is not int or not 1 <= value <= high:
             raise BackupDamaged("备份文件头中的口令参数超出范围，文件可能被改动。")
-    if kdf["m"] < 8 * kdf["p"]:
-        raise BackupDamaged("备份文件头中的口令参数无效。")
+    salt = unb64(kdf.get("salt")) if isinstance(kdf.get("salt"), str) else b""
+    if kdf["m"] < 8 * kdf["p"] or len(salt) != 16:
+        raise BackupDamaged("备份文件头中的口令参数无效，文件可能被改动。")
     secret = unicodedata.normalize("NFC", passphrase or "").encode("utf-8")
-    return Argon2id(salt=unb64(kdf["salt"]), length=32, iterations=kdf["t"], lanes=kdf["p"],
+    return Argon2id(salt=salt, length=32, iterations=kdf["t"], lanes=kdf["p"],
                     memory_cost=kdf["m"]).derive(secret)
 
 
@@ -127,11 +128,12 @@ def open_with(block: dict, passphrase: str) -> bytes:
     """The file key of a backup, from its header block and the passphrase."""
     if not isinstance(block, dict) or block.get("alg") != ALG:
         raise BackupDamaged("备份使用了本程序不认识的加密方式。")
-    private = unwrap(block.get("office_key") or {}, passphrase)
-    eph = unb64(block.get("ephemeral"))
-    if len(eph) != 32:
-        raise BackupDamaged("备份文件头已损坏。")
-    shared = private.exchange(X25519PublicKey.from_public_bytes(eph))
+    try:
+        private = unwrap(block.get("office_key") or {}, passphrase)
+        eph = unb64(block.get("ephemeral"))
+        shared = private.exchange(X25519PublicKey.from_public_bytes(eph))
+    except (ValueError, TypeError, KeyError):     # wrong lengths or types in a damaged header
+        raise BackupDamaged("备份文件头中的密钥信息已损坏。") from None
     return _file_key(shared, eph, _raw(private.public_key()))
 
 

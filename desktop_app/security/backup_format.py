@@ -9,11 +9,13 @@ Layout::
     payload                                 a tar stream (taizhang.db, then attachments/xx/sha),
                                             zlib-compressed, and when the office set a backup
                                             passphrase sealed with backup_crypto (header = AAD)
+    trailer                                 b"TZBEND\x01\n" + SHA-256 of everything before it
 
 One file is easy to copy to a USB drive and hard to half-copy unnoticed: the
 header carries the SHA-256 and size of the database and the count and size of
-the attachments, and reading checks all of them (attachments are named by their
-own SHA-256). Members are extracted by names this module builds, never by the
+the attachments, the trailer the SHA-256 of the whole file, and reading checks
+all of them (attachments are named by their own SHA-256). The trailer makes any
+changed byte count, even one that deflate would have decoded to the same data. Members are extracted by names this module builds, never by the
 names in the file; anything but regular files with the expected names is
 refused.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import tarfile
@@ -34,6 +37,8 @@ from desktop_app.security.backup_crypto import (BackupDamaged, OpeningReader, Se
 MAGIC = b"TZBACKUP\x01\n"
 HEADER_MAX = 64 * 1024
 DB_MEMBER = "taizhang.db"
+TRAILER_MAGIC = b"TZBEND\x01\n"
+TRAILER_LEN = len(TRAILER_MAGIC) + 32
 ATTACHMENT_RE = re.compile(r"attachments/([0-9a-f]{2})/([0-9a-f]{64})", re.ASCII)
 COPY = 1 << 20
 SUFFIX = ".tzb"
@@ -111,10 +116,30 @@ class _Inflating:
             raise BackupDamaged("备份文件末尾有多余的数据，文件可能被改动。")
 
 
-def write_payload(fh: BinaryIO, header_data: bytes, db_path: Path, attachments: list[Path],
-                  seal: tuple[bytes, bytes] | None, progress: Callable[[int], None]) -> None:
-    """The tar stream of the database and the attachment files into ``fh``."""
-    sink = SealingWriter(fh, seal[0], seal[1], header_data) if seal else fh
+class _Hashing:
+    """Passes writes (or bounded reads) through, hashing every byte."""
+
+    def __init__(self, fh, digest, limit: int | None = None):
+        self.fh, self.digest, self.left = fh, digest, limit
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        return self.fh.write(data)
+
+    def read(self, n: int = -1) -> bytes:
+        n = self.left if n < 0 else min(n, self.left)
+        data = self.fh.read(n)
+        self.left -= len(data)
+        self.digest.update(data)
+        return data
+
+
+def write_backup(fh: BinaryIO, header: dict, db_path: Path, attachments: list[Path],
+                 seal: tuple[bytes, bytes] | None, progress: Callable[[int], None]) -> None:
+    """Header, the tar stream of the database and the attachment files, trailer."""
+    out = _Hashing(fh, hashlib.sha256())
+    header_data = write_header(out, header)
+    sink = SealingWriter(out, seal[0], seal[1], header_data) if seal else out
     deflate = _Deflating(sink)
     with tarfile.open(fileobj=deflate, mode="w|", format=tarfile.PAX_FORMAT) as tar:
         _add(tar, db_path, DB_MEMBER, progress)
@@ -123,6 +148,7 @@ def write_payload(fh: BinaryIO, header_data: bytes, db_path: Path, attachments: 
     deflate.close()
     if seal:
         sink.close()
+    fh.write(TRAILER_MAGIC + out.digest.digest())
 
 
 def _add(tar: tarfile.TarFile, path: Path, name: str, progress) -> None:
@@ -151,13 +177,18 @@ def _hash_copy(src, dst, size: int, progress) -> str:
 def members(fh: BinaryIO, header: dict, header_data: bytes, key: bytes | None,
             db_target: Path, attachments_target: Path | None,
             progress: Callable[[int], None]) -> Iterator[tuple[str, str, int]]:
-    """Read the payload; write the database to ``db_target`` and, when given, the
-    attachments under ``attachments_target``; yields (kind, sha256, size) per member."""
+    """Read the payload (``fh`` just after the header); write the database to
+    ``db_target`` and, when given, the attachments under ``attachments_target``;
+    yields (kind, sha256, size) per member; checks the trailer at the end."""
+    fh, expected = _bounded(fh, header_data)
     enc = header.get("encryption")
     if enc:
         if key is None:
             raise BackupDamaged("这个备份已加密，需要备份口令。")
-        source = OpeningReader(fh, key, unb64(enc.get("nonce_prefix")), header_data)
+        prefix = unb64(enc.get("nonce_prefix")) if isinstance(enc, dict) else b""
+        if len(prefix) != 7:
+            raise BackupDamaged("备份文件头已损坏（加密参数）。")
+        source = OpeningReader(fh, key, prefix, header_data)
     else:
         source = fh
     inflate = _Inflating(source)
@@ -170,6 +201,23 @@ def members(fh: BinaryIO, header: dict, header_data: bytes, key: bytes | None,
         raise BackupDamaged(f"备份文件已损坏（归档结构错误：{exc}）。") from None
     inflate.read()               # the zlib end marker and its checksum
     inflate.finish()
+    if fh.digest.digest() != expected:
+        raise BackupDamaged("备份文件的整体校验值不符，文件被改动或损坏。")
+
+
+def _bounded(fh: BinaryIO, header_data: bytes) -> tuple[_Hashing, bytes]:
+    """The payload as a reader that stops before the trailer, and the trailer's digest."""
+    start = fh.tell()
+    size = os.fstat(fh.fileno()).st_size
+    if size - start < TRAILER_LEN:
+        raise BackupDamaged("备份文件不完整（被截断）。")
+    fh.seek(size - TRAILER_LEN)
+    trailer = fh.read(TRAILER_LEN)
+    if trailer[:len(TRAILER_MAGIC)] != TRAILER_MAGIC:
+        raise BackupDamaged("备份文件不完整（缺少结尾标记，可能被截断）。")
+    fh.seek(start)
+    digest = hashlib.sha256(MAGIC + len(header_data).to_bytes(4, "big") + header_data)
+    return _Hashing(fh, digest, size - TRAILER_LEN - start), trailer[len(TRAILER_MAGIC):]
 
 
 def _member(tar, info, db_target: Path, attachments_target: Path | None, progress):
@@ -207,7 +255,6 @@ def copy_file(src: Path, dst: Path) -> str:
             digest.update(data)
             fout.write(data)
         fout.flush()
-        import os
         os.fsync(fout.fileno())
     return digest.hexdigest()
 

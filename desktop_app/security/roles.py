@@ -58,8 +58,10 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SYSTEM: frozenset(Permission),
 }
 
-# Roles an account may hold in each mode (系统 never).
-EVERYDAY_ROLES = (Role.CLERK, Role.REVIEWER, Role.ADMIN, Role.AUDITOR)
+# Roles an account may be given in each mode (系统 never). Before switching 三员分立
+# on, the 管理员 creates the three administrators, so every role is available then.
+EVERYDAY_ROLES = (Role.CLERK, Role.REVIEWER, Role.ADMIN, Role.AUDITOR, Role.SYSTEM_ADMIN,
+                  Role.SECURITY_ADMIN)
 THREE_ADMIN_ROLES = (Role.CLERK, Role.REVIEWER, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN,
                      Role.AUDITOR)
 ACCOUNT_ROLES = (Role.CLERK, Role.REVIEWER, Role.ADMIN, Role.AUDITOR, Role.SYSTEM_ADMIN,
