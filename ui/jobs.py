@@ -159,11 +159,19 @@ def _call(fn: Callable, job: JobContext, sessions) -> Any:
     s = sessions.acquire()
     job._conn = s.conn
     try:
-        return fn(s, job)
-    except sqlite3.OperationalError as exc:
-        if job.cancelled and "interrupt" in str(exc):
-            raise Cancelled() from exc
-        raise
+        for attempt in (1, 2):
+            try:
+                return fn(s, job)
+            except sqlite3.OperationalError as exc:
+                if "interrupt" not in str(exc):
+                    raise
+                if job.cancelled:
+                    raise Cancelled() from exc
+                if attempt == 2:
+                    raise
+                # note: a cancel meant for the job this thread ran just before can
+                # reach the connection as this one starts; run it once more.
+                log.info("job interrupted by a cancel meant for another; running it again")
     finally:
         job._conn = None
         sessions.release(s)

@@ -105,3 +105,18 @@ def test_errors_are_routed(runner, qtbot):
     qtbot.waitUntil(lambda: not (j1.running or j2.running or j3.running), timeout=3000)
     assert [str(e) for e in shown] == ["不行"]
     assert sorted(type(e).__name__ for e in runner.failures) == ["RuntimeError", "UserFacingError"]
+
+
+def test_a_stray_interrupt_is_retried_once(runner, qtbot):
+    import sqlite3
+    calls = []
+
+    def flaky(s, job):
+        calls.append(1)
+        if len(calls) == 1:                 # a cancel meant for the thread's previous job
+            raise sqlite3.OperationalError("interrupted")
+        return "ok"
+    got = []
+    job = runner.run(flaky, on_done=got.append)
+    qtbot.waitUntil(lambda: not job.running, timeout=3000)
+    assert got == ["ok"] and len(calls) == 2 and not runner.failures
