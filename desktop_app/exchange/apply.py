@@ -13,7 +13,7 @@ from typing import Any
 from desktop_app.domain.calendar import WorkCalendar
 from desktop_app.domain.derive import due_items
 from desktop_app.domain.registry import FAMILIES
-from desktop_app.store import audit, revision
+from desktop_app.store import audit
 from desktop_app.store.index import reindex
 from desktop_app.store.records import decoded_values
 
@@ -74,12 +74,6 @@ class Writer:
             detail["conflict"] = conflict_id
         audit.append(self.conn, ts=self.ts, actor=self.user, action="导入", family=table,
                      record_id=wire["id"], detail=detail)
-
-    def stamp(self, conflict: dict[str, Any], instance: str, now_ms: int) -> None:
-        """Give a conflict row found here a local stamp, so that it travels."""
-        stamp = revision.next_stamp(self.conn, instance, now_ms)
-        conflict.update(_origin=stamp.instance, _counter=stamp.counter, _hlc=stamp.hlc,
-                        _vv={stamp.instance: stamp.counter})
 
     def add_conflict(self, conflict: dict[str, Any]) -> bool:
         """Insert a conflict row unless that very conflict is already recorded."""

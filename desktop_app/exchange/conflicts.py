@@ -170,23 +170,24 @@ def _canonical_values(fam: Family, version: dict) -> tuple[dict, dict]:
     return data, meta
 
 
-def _dominates_both(s: Session, fam: Family, view: ConflictView) -> bool:
-    current = repo.fetch_row(s.conn, fam, view.record_id)
-    vv = vectors.parse(current["_vv"])
-    return all(vv.get(v["_origin"], 0) >= v["_counter"] for v in (view.winner, view.loser))
+def _stamp_of(s: Session, fam: Family, record_id: str) -> tuple[str, int]:
+    row = repo.fetch_row(s.conn, fam, record_id)
+    return row["_origin"], row["_counter"]
 
 
 def _write_resolution(s: Session, fam: Family, view: ConflictView, choice: str | None,
                       values: dict | None) -> None:
-    ctx = s.write_context()
+    """Always a new local version of the record: it dominates both versions (the merge
+    already gave the row both in its vector) and marks in its history who decided."""
     detail = {"conflict": view.id, "choice": "组合" if values is not None else choice}
+    before = _stamp_of(s, fam, view.record_id)
     if values is not None:
         record_services.update(s, fam.name, view.record_id, values)
     elif choice == "loser":
         data, meta = _canonical_values(fam, view.loser)
-        repo.write(s.conn, ctx, fam, view.record_id, data, meta, action="解决冲突",
-                   audit_detail=detail)
-    if not _dominates_both(s, fam, view):      # "keep" or an edit that changed nothing
+        repo.write(s.conn, s.write_context(), fam, view.record_id, data, meta,
+                   action="解决冲突", audit_detail=detail)
+    if _stamp_of(s, fam, view.record_id) == before:     # kept as is, or nothing changed
         repo.write(s.conn, s.write_context(), fam, view.record_id, {}, {},
                    action="解决冲突", audit_detail=detail)
 

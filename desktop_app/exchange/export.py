@@ -20,6 +20,7 @@ include_peer_records=True, max_size=AUTO, kdf_cost=None, progress=None, cancel=N
 """
 from __future__ import annotations
 
+import json
 import logging
 import mimetypes
 import uuid
@@ -54,9 +55,10 @@ from .wire import APP_VERSION, SCHEMA_VERSION
 log = logging.getLogger(__name__)
 
 AUTO = object()
-ENVELOPE_RESERVE = 128 * KiB     # header, signature, and slack
-PART_RESERVE = 64 * KiB          # manifest, acks and central directory of a part
-ENTRY_RESERVE = 2 * KiB          # one attachment's zip headers, manifest lines, row
+# Bytes a part needs beyond its entries' contents (generous; measured ~1/3 of this):
+ENVELOPE_RESERVE = 4 * KiB       # magic, header without its vectors, signature
+PART_RESERVE = 8 * KiB           # manifest fields, table entries, central directory
+ENTRY_RESERVE = 1 * KiB          # one attachment: zip headers, manifest lines, its row
 
 
 @dataclass
@@ -151,7 +153,7 @@ def _table_rows(job: _Job, table: str) -> Iterable[dict]:
                                    for p in job.partitions if table in p.tables)
     if table == CONFLICT_TABLE:
         return chain.from_iterable(
-            conflict_rows(conn, p.owner, p.tables & set(FAMILY_TABLES), job.base_of(p.owner))
+            conflict_rows(conn, p.owner, p.tables & set(FAMILY_TABLES))
             for p in job.partitions)
     return chain.from_iterable(family_rows(conn, table, p.owner, job.base_of(p.owner))
                                for p in job.partitions if table in p.tables)
@@ -202,7 +204,8 @@ def _build(job: _Job, limit: int | None) -> list[tuple[Path, dict]]:
     finally:
         conn.execute("COMMIT")
     try:
-        groups = _assign(job, attachments, first.bytes_written, limit)
+        vectors_size = len(json.dumps([job.base, acks, fields["sender_knowledge"]]))
+        groups = _assign(job, attachments, first.bytes_written, limit, vectors_size)
     except BaseException:
         first.abort()
         raise
@@ -218,24 +221,26 @@ def _blob_size(job: _Job, row: dict) -> int:
                               "无法导出。请先运行 taizhang check。") from None
 
 
-def _assign(job: _Job, rows: list[dict], first_used: int,
-            limit: int | None) -> list[list[dict]]:
-    """Attachment rows per part, each part with the files of its rows, under ``limit``."""
+def _assign(job: _Job, rows: list[dict], first_used: int, limit: int | None,
+            vectors_size: int) -> list[list[dict]]:
+    """Attachment rows per part, each part with the files of its rows, under ``limit``.
+    ``vectors_size``: the vectors every part repeats (header base, acks, manifest)."""
     if limit is None:
         return [rows]
+    reserve = PART_RESERVE + vectors_size
     budget = (limit - ENVELOPE_RESERVE) * 4096 // 4097    # 16-byte tag per 64 KiB chunk
-    if first_used + PART_RESERVE > budget:
+    if first_used + reserve > budget:
         raise UserFacingError("记录数据超过目标U盘单个文件的上限，无法分包导出；"
                               "请改用 exFAT/NTFS 格式的U盘。")
     groups: list[list[dict]] = [[]]
-    used, blobs = first_used + PART_RESERVE, set()
+    used, blobs = first_used + reserve, set()
     for row in rows:
         sha = None if row["voided"] else row["sha256"]
         size = _blob_size(job, row) if sha else 0
         cost = ENTRY_RESERVE + (size if sha not in blobs else 0)
-        if used + cost > budget and used > PART_RESERVE:
+        if used + cost > budget and used > reserve:
             groups.append([])
-            used, blobs, cost = PART_RESERVE, set(), ENTRY_RESERVE + size
+            used, blobs, cost = reserve, set(), ENTRY_RESERVE + size
         if used + cost > budget:
             raise UserFacingError(f"附件“{row['filename']}”（{size // (1024 * 1024)} MB）"
                                   "超过目标U盘单个文件的上限，无法导出。")

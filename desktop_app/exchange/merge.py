@@ -25,9 +25,14 @@ order and the vector is the union, so the order packages arrive in does not matt
 
 A conflict row's id is SHA-256 of table, record id and both versions' (origin,
 counter); its content is built only from those two versions (never from the local
-vectors, which differ between offices), so both offices write the same row.  Conflict
-rows and shared settings merge like records, but their concurrent versions just keep
-the winner (a resolved conflict beats an open one) without a conflict of their own.
+vectors, which differ between offices), so every office that compares the same pair
+writes the same row.  It carries no stamp (an empty vector) until a person resolves
+it: which pairs an office compares depends on the order packages arrive in, so every
+export carries *all* the conflict rows of its scope (``outgoing.conflict_rows``; they
+are few), and every office ends up with the same set.  Conflict rows and shared
+settings merge like records, but their concurrent versions (two resolutions) just
+keep the winner — a resolved conflict beats an open one — without a conflict of
+their own.
 """
 from __future__ import annotations
 
@@ -104,15 +109,13 @@ def conflict_row(table: str, winner: Row, loser: Row) -> dict[str, Any]:
     """The deterministic sync_conflict wire row for two concurrent versions."""
     kind = "edit_void" if bool(winner["voided"]) != bool(loser["voided"]) else "concurrent"
     key = f"{table}|{winner['id']}|{version(winner)}|{version(loser)}"
-    vv = vectors.merge({winner["_origin"]: winner["_counter"]},
-                       {loser["_origin"]: loser["_counter"]})
     hlc = max(winner["_hlc"], loser["_hlc"])
     return {"id": hashlib.sha256(key.encode("utf-8")).hexdigest(), "tbl": table,
             "record_id": winner["id"], "winner_json": _snapshot(winner),
             "loser_json": _snapshot(loser), "kind": kind, "status": "open",
             "detected_utc": hlc_utc(hlc), "resolved_by": None, "resolved_utc": None,
-            "owner_office": winner["owner_office"], "_origin": winner["_origin"],
-            "_counter": winner["_counter"], "_hlc": hlc, "_vv": vv}
+            "owner_office": winner["owner_office"], "_origin": None, "_counter": None,
+            "_hlc": None, "_vv": {}}
 
 
 KEY_COLUMNS = ("id", "ledger_no", "owner_office", "created_at", "created_by")
@@ -121,8 +124,7 @@ KEY_COLUMNS = ("id", "ledger_no", "owner_office", "created_at", "created_by")
 def duplicate_key_row(table: str, a: Row, b: Row) -> dict[str, Any]:
     """Two records that carry the same 台账编号: both are kept; this row asks a person
     to look.  Built from columns that never change, so every office writes the same
-    content.  The owner's workstation that finds it stamps it (``apply.Writer.stamp``)
-    so that it travels; two such stamps merge like any concurrent versions."""
+    content."""
     first, second = sorted((a, b), key=lambda r: (r["created_at"], r["id"]))
     key = f"duplicate_key|{table}|{first['ledger_no']}|{first['id']}|{second['id']}"
     snap = lambda r: canonical_json({c: r[c] for c in KEY_COLUMNS}).decode("utf-8")

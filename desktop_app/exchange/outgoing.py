@@ -4,7 +4,11 @@ A row travels when its version vector is *not dominated* by what the recipient h
 confirmed for the row's partition (``base``): some instance's counter in the row's
 ``_vv`` is above the base's.  This compares whole vectors, not just the last writer,
 so a row whose history grew through a merge is re-sent too.  ``base=None`` (a full
-export) takes every row of the partition.  Conflict rows use the same rule.
+export) takes every row of the partition.
+
+Conflict rows are the exception: every export carries all of them for its scope.
+They are few, and which ones an office holds depends on the order packages reached
+it (``merge.py``), so no vector can say whether the recipient has them.
 """
 from __future__ import annotations
 
@@ -38,14 +42,12 @@ def family_rows(conn: sqlite3.Connection, table: str, owner: str,
         yield to_wire(table, row)
 
 
-def conflict_rows(conn: sqlite3.Connection, owner: str, tables: Iterable[str],
-                  base: vectors.Vector | None) -> Iterator[dict[str, Any]]:
+def conflict_rows(conn: sqlite3.Connection, owner: str,
+                  tables: Iterable[str]) -> Iterator[dict[str, Any]]:
     tables = sorted(tables)
     marks = ",".join("?" * len(tables))
-    where, params = _where(CONFLICT_TABLE, base)
     for row in conn.execute(f"SELECT * FROM sync_conflict WHERE owner_office = ?"
-                            f" AND tbl IN ({marks}){where} ORDER BY id",
-                            [owner, *tables, *params]):
+                            f" AND tbl IN ({marks}) ORDER BY id", [owner, *tables]):
         yield to_wire(CONFLICT_TABLE, row)
 
 

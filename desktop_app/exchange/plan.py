@@ -129,7 +129,7 @@ class _Walk:
             cid = decision.conflict["id"] if decision.conflict else None
             self.writer.store(table, decision.row, local is not None, decision.action, cid)
             if decision.conflict:
-                self.writer.add_conflict(decision.conflict)
+                self._record_conflict(decision.conflict)
 
     def _refused(self, table: str, wire: dict) -> str | None:
         rid = wire["id"]
@@ -206,12 +206,10 @@ class _Walk:
         self.tally.count(table, "conflicts")
         self._note_duplicate(table, conflict, number)
         if self.writer is not None:
-            if conflict["owner_office"] == self.me:
-                # The workstation that minted the duplicate may never receive the other
-                # record as new, so it would never see this; a stamp of ours (the
-                # owner's) makes the row travel to it.
-                self.writer.stamp(conflict, self.s.instance, self.now_ms)
-            self.writer.add_conflict(conflict)
+            self._record_conflict(conflict)
+
+    def _record_conflict(self, conflict: dict) -> None:
+        self.writer.add_conflict(conflict)
 
     def _note_duplicate(self, table: str, conflict: dict, number: str) -> None:
         if len(self.tally.conflict_list) < MAX_LISTED:

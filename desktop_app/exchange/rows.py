@@ -109,7 +109,9 @@ def _stamp_problem(row: Mapping[str, Any], *, allow_empty: bool = False) -> str 
     if not (_text(origin, STAMP_TEXT_MAX, null=False) and origin and _int(counter)
             and counter >= 1 and isinstance(hlc, str) and HLC_RE.fullmatch(hlc)):
         return "修订戳格式不正确"
-    if vv.get(origin) != counter:
+    # ≥, not ==: a merge may keep an older version of an instance (an edit beats a
+    # later void of that instance), while the vector records that both were seen.
+    if vv.get(origin, 0) < counter:
         return "修订戳与版本向量不符"
     return None
 

@@ -7,9 +7,10 @@ the office that owns the rows (see ``scope.py``).
 ``knowledge(conn)`` — per scope, the versions this database holds *completely*.  Our
 own partition is covered by the counters of our own instances (table ``node``: every
 local write takes the next counter of the current instance, so we hold every version
-of ours up to it); everything else comes from the ``knowledge`` table, which only a
-complete, gap-free import raises, to the sender's own knowledge (never from single
-record vectors: that would over-claim and make peers skip data).
+of ours up to it; only the owner writes a partition, R9); everything else comes from
+the ``knowledge`` table, which only a complete, gap-free import raises, to the
+sender's own knowledge (never from single record vectors: that would over-claim and
+make peers skip data).
 
 Peer knowledge is kept per peer *node* (one workstation's database), in
 ``peer_knowledge`` with ``peer_office = "CODE@instance"``: an office may run several
