@@ -60,9 +60,12 @@ class Startup(QObject):
     failed = Signal(int)
 
     def __init__(self, data_dir: Path, demo: bool, *, clock: Callable[[], datetime] | None = None,
-                 synchronous: bool = False, install_hooks: bool = True):
+                 synchronous: bool = False, install_hooks: bool = True, login: Callable | None = None):
         super().__init__()
         self.data_dir, self.demo, self.clock = Path(data_dir), demo, clock
+        # login(data_dir, demo, clock) -> Identity | None: run_gui always passes
+        # ui.security.integrate.sign_in; without it (tests, tools) no login is asked.
+        self.login = login
         self.synchronous = synchronous
         self.log_path = logging_setup.configure(self.data_dir)
         self.crash = CrashReporter(self.log_path, self)
@@ -117,6 +120,9 @@ class Startup(QObject):
         self.failed.emit(1)
 
     def open_window(self) -> None:
+        if self.login is not None:
+            self._open_signed_in()
+            return
         from ui.context import AppContext
         from ui.main_window import MainWindow
         try:
@@ -134,11 +140,30 @@ class Startup(QObject):
         log.info("main window shown after %.0f ms", (time.perf_counter() - self.started) * 1000)
         self.ready.emit(self.window)
 
+    def _open_signed_in(self) -> None:
+        """Login (or first administrator, or recovery), then the window for that role."""
+        from ui.security import integrate
+        identity = self.login(self.data_dir, self.demo, self.clock)
+        if identity is None:
+            self.failed.emit(0)
+            return
+        try:
+            self.window = integrate.open_main_window(
+                identity, demo=self.demo, clock=self.clock, synchronous=self.synchronous,
+                error_handler=self.crash.handle_job_error, log_path=self.log_path, crash=self.crash)
+        except UserFacingError as exc:
+            dialogs.show_error(None, str(exc), "无法打开台账")
+            self.failed.emit(1)
+            return
+        self.window.show()
+        self.ready.emit(self.window)
+
 
 def run_gui(data_dir: Path, demo: bool) -> int:
     app = make_application()
     app.setQuitOnLastWindowClosed(False)      # the progress dialog of the demo is not the end
-    startup = Startup(data_dir, demo)
+    from ui.security.integrate import sign_in
+    startup = Startup(data_dir, demo, login=sign_in)
     startup.ready.connect(lambda window: app.setQuitOnLastWindowClosed(True))
     code: list[int] = []
     startup.failed.connect(lambda c: (code.append(c), QTimer.singleShot(0, app.quit)))
