@@ -31,6 +31,8 @@ class PolicyPage(QWidget):
         for key, (low, high) in SPIN_KEYS.items():
             spin = QSpinBox()
             spin.setRange(low, high)
+            spin.setSuffix(" 次" if key == policy.MAX_FAILURES else " 分钟")
+            spin.setMaximumWidth(140)
             self.edits[key] = spin
             form.addRow(policy.SPECS[key].label + "：", spin)
         avoid = QComboBox()
