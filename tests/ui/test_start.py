@@ -42,7 +42,7 @@ def _fill_setup(monkeypatch, name="中共临川县纪律检查委员会", code="
         self.name.setText(name)
         self.code.setText(code)
         self.clerk.setText(clerk)
-        self.prefixes["prefix.函"].setText("临纪函")
+        self.letter_edits["doc.contact"].setText("赵明")
         self.create()
         return self.result()
     monkeypatch.setattr(SetupDialog, "exec", fake_exec)
@@ -56,7 +56,8 @@ def test_first_start_asks_for_the_office_and_creates_the_database(app, tmp_path,
     assert not ended and st.window.isVisible()
     assert "中共临川县纪律检查委员会" in st.window.windowTitle()
     s = open_session(data)
-    assert (s.office_code, s.setting("clerk.name"), s.setting("prefix.函")) == ("LCX-01", "张录入", "临纪函")
+    assert (s.office_code, s.setting("clerk.name"), s.setting("doc.abbr"), s.setting("doc.contact")) == (
+        "LCX-01", "张录入", "临", "赵明")
     s.close()
     assert st.window.ctx.user == "张录入"
     assert (data / "logs" / "taizhang.log").exists()
@@ -65,7 +66,8 @@ def test_first_start_asks_for_the_office_and_creates_the_database(app, tmp_path,
 def test_setup_shows_errors_beside_fields(app, tmp_path, qtbot):
     d = SetupDialog(tmp_path / "x")
     qtbot.addWidget(d)
-    d.name.setText("某县纪委")
+    d.name.setText("中共某县纪律检查委员会")
+    assert d.abbr.text() == "某" and "某纪函〔2026〕1号" in d.example.text()
     d.code.setText("不合格的代码")
     d.clerk.setText("甲")
     d.create()
