@@ -17,11 +17,23 @@ concurrent               neither dominates, data differs        ``CONFLICT``: wi
 ======================== ===================================== ======================
 
 The winner is deterministic — (1) ownership is settled before the merge (a row never
-changes partition and only its owner's versions are accepted, ``scope.py``), (2) an
-edit beats a void, (3) the higher HLC, (4) the higher instance id — so both offices
-pick the same row, keep it *without re-stamping* it, and crossing packages converge
-in one round.  The merge is a join: the kept content is the maximum version under that
-order and the vector is the union, so the order packages arrive in does not matter.
+changes partition and only its owner's versions are accepted, ``scope.py``), (2) a
+version the other side has already seen (its stamp lies in the other vector) loses,
+(3) the higher HLC, (4) the higher instance id — so both offices pick the same row,
+keep it *without re-stamping* it, and crossing packages converge in one round.  The
+merge is a join: the kept content is the maximum version under an order that agrees
+with causality (a later edit always has a higher HLC: local stamps pass every HLC
+observed on import), and the vector is the union, so the order packages arrive in
+does not matter.
+
+Why not "an edit beats a void" (exchange.md §3.5, rule 2): as a rank it disagrees with
+causality — a void *after* an edit would rank below that edit — and a pairwise merge
+with such a rank is no longer a join.  The randomized test found the case: one office
+holds edit *a* (winning over a concurrent void *c*), then receives void *b* made after
+*a*; another office compares *b* with *c*; both end with the same vector but different
+content, for ever.  So an edit against a void is decided like any conflict, by HLC,
+and is kept as an ``edit_void`` conflict: the edit's data stays in the conflict row,
+the conflicts page marks it, and one click restores it.
 
 A conflict row's id is SHA-256 of table, record id and both versions' (origin,
 counter); its content is built only from those two versions (never from the local
@@ -62,7 +74,12 @@ def version(row: Row) -> str:
 
 
 def _record_rank(row: Row) -> tuple:
-    return (0 if row["voided"] else 1, row["_hlc"], row["_origin"])
+    return (row["_hlc"], row["_origin"])
+
+
+def _seen(vector: Mapping[str, int], row: Row) -> bool:
+    """Has the side holding ``vector`` seen the version ``row`` holds?"""
+    return vector.get(row["_origin"], 0) >= row["_counter"]
 
 
 def _other_rank(table: str, row: Row) -> tuple:
@@ -82,10 +99,14 @@ def decide(table: str, local: Row | None, incoming: Row) -> Decision:
     if table in (CONFLICT_TABLE, SHARED_TABLE):
         winner = max(local, incoming, key=lambda r: _other_rank(table, r))
         return Decision(MERGE, dict(winner, _vv=merged))
-    if _record_rank(incoming) > _record_rank(local):
-        winner, loser = incoming, local
+    # A version the other side has seen is superseded there; with a sane clock the HLC
+    # says the same, but a clock set far ahead (whose HLC we refuse to adopt) may not.
+    local_old, incoming_old = _seen(vi, local), _seen(vl, incoming)
+    if local_old != incoming_old:
+        take_incoming = local_old
     else:
-        winner, loser = local, incoming
+        take_incoming = _record_rank(incoming) > _record_rank(local)
+    winner, loser = (incoming, local) if take_incoming else (local, incoming)
     row = dict(winner, _vv=merged)
     if version(local) == version(incoming) or data_part(local) == data_part(incoming):
         return Decision(MERGE, row)

@@ -65,17 +65,21 @@ def test_concurrent_edits_converge_with_one_conflict(county, order, edit):
     assert "城关一" in versions                       # both versions can be retrieved
 
 
-def test_edit_beats_void_and_keeps_the_void_as_a_conflict(county):
+def test_edit_against_void_keeps_both_and_flags_it(county):
+    """Decided by HLC like any conflict (see merge.py for why not "edit beats void");
+    the other version stays in the conflict row either way."""
     ws1, ws2, _, ids, tmp = county
     ws1.void("talk", ids["talk"], "重复录入")
     ws2.update("talk", ids["talk"], {"place": "县纪委谈话室"})
+    ws2.clock.shift(minutes=5)
     send(ws1, ws2, tmp / "d1")
     send(ws2, ws1, tmp / "d2")
     assert_same(ws1, ws2)
-    row = ws1.row("talk", ids["talk"])
-    assert row["voided"] == 0 and row["place"] == "县纪委谈话室"
     (conflict,) = conflicts(ws1)
-    assert conflict["kind"] == "edit_void" and json.loads(conflict["loser_json"])["voided"] == 1
+    assert conflict["kind"] == "edit_void"
+    versions = [json.loads(conflict[k]) for k in ("winner_json", "loser_json")]
+    assert sorted(v["voided"] for v in versions) == [0, 1]
+    assert any(v.get("place") == "县纪委谈话室" for v in versions)
 
 
 def test_void_against_void_converges(county):
