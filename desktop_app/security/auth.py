@@ -131,7 +131,7 @@ def _failed(s: Session, row: sqlite3.Row, now: datetime, purpose: str) -> LoginF
 def check_password(s: Session, name: str, password: str, purpose: str = "登录") -> sqlite3.Row:
     """The account row if ``password`` is right; otherwise the failure is counted,
     audited, and ``LoginFailed`` raised. ``s`` is a system session."""
-    name = unicodedata.normalize("NFC", (name or "").strip())
+    name = unicodedata.normalize("NFC", (name or "").strip())[:64]     # a typed name, bounded
     row = _account(s.conn, name)
     now = s.now()
     if row is None:
