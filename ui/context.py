@@ -54,12 +54,6 @@ class Directory(QObject):
                               on_done=lambda rows: self._store(family, rows))
         return self.entries.get(family)          # already there when jobs run synchronously
 
-    def find(self, family: str, record_id: str | None) -> directory.Entry | None:
-        for e in self.entries.get(family, ()) if record_id else ():
-            if e.id == record_id:
-                return e
-        return None
-
     def _store(self, family: str, rows: list[directory.Entry]) -> None:
         self._loading.discard(family)
         self.entries[family] = rows
