@@ -97,7 +97,10 @@ def open_database(path: Path | str, *, create: bool = True) -> sqlite3.Connectio
     if exists:
         _check_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = connect(path)
+    try:
+        conn = connect(path)     # setting WAL already reads the file: a damaged one fails here
+    except sqlite3.DatabaseError as exc:
+        raise UserFacingError(f"数据库文件已损坏，无法打开：{path}（{exc}）。文件未被改动；请从备份恢复。") from exc
     try:
         version = _version(conn)
         latest = migrations.LATEST
