@@ -170,6 +170,16 @@ def _canonical_values(fam: Family, version: dict) -> tuple[dict, dict]:
     return data, meta
 
 
+def compose_values(view: ConflictView, picks: dict[str, str]) -> dict[str, Any]:
+    """Field values for a composed result: ``picks`` maps a field to "winner" or
+    "loser"; fields not named keep what the record holds now (the winner's)."""
+    fam = FAMILIES[view.table]
+    winner, _ = _canonical_values(fam, view.winner)
+    loser, _ = _canonical_values(fam, view.loser)
+    return {name: (loser if pick == "loser" else winner)[name]
+            for name, pick in picks.items() if name in fam.field_names}
+
+
 def _stamp_of(s: Session, fam: Family, record_id: str) -> tuple[str, int]:
     row = repo.fetch_row(s.conn, fam, record_id)
     return row["_origin"], row["_counter"]

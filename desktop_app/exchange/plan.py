@@ -120,6 +120,7 @@ class _Walk:
         if table == CONFLICT_TABLE and decision.action == merge.NEW and \
                 wire["status"] == "open":
             what = "conflicts"
+            self._note(wire["tbl"], wire)
         self.tally.count(table, what)
         if decision.action == merge.CONFLICT:
             self._note(table, decision.conflict)
