@@ -9,11 +9,13 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter,
                                QStackedWidget, QWidget)
 
+from desktop_app.domain.record import Changes, RecordRef
 from desktop_app.domain.registry import FAMILIES
 from ui import dialogs
 from ui.columns import cn_date
 from ui.forms.record_dialog import open_record_dialog
-from ui.pages.navigation import DASHBOARD, DOSSIER, SEARCH, Navigation, grouped_families
+from ui.pages.navigation import (CONFLICTS, DASHBOARD, DOSSIER, EXCHANGE, SEARCH, Navigation,
+                                 grouped_families)
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +66,19 @@ class MainWindow(QMainWindow):
         if key == DOSSIER:
             from ui.pages.dossier_page import DossierPage
             return DossierPage(self.ctx)
+        if key in (EXCHANGE, CONFLICTS):
+            return self._exchange_page(key)
         from ui.pages.list_page import ListPage
         return ListPage(self.ctx, key)
+
+    def _exchange_page(self, key: str) -> QWidget:
+        """The USB exchange's pages (ui.exchange): records they import refresh the lists."""
+        from ui.exchange import ConflictsPage, ExchangePage
+        kind = ExchangePage if key == EXCHANGE else ConflictsPage
+        page = kind(self.ctx.data_dir, open_session=self.ctx.open_session)
+        page.families_changed.connect(lambda families: self.ctx.bus.changed.emit(
+            Changes(updated=tuple(RecordRef(f, "") for f in families))))
+        return page
 
     def show_page(self, key: str) -> QWidget:
         """Pages are made on first visit, so that the window opens at once."""

@@ -2,6 +2,7 @@
 发文登记 record, kept PDF), printing at 300–600 dpi, PDF saved and opened."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtPdf import QPdfDocument
 
@@ -9,6 +10,18 @@ from desktop_app.services import queries, records
 from ui import dialogs, pdf_pages
 from ui.forms.actions import open_letters
 from ui.forms.record_dialog import RecordDialog
+
+
+@pytest.fixture(autouse=True)
+def _close_editors(qapp):
+    """Editors (and their PDF views) end with their test."""
+    yield
+    from PySide6.QtWidgets import QApplication
+    from ui.letter_editor import LetterEditor
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, LetterEditor):
+            w.close()
+    qapp.processEvents()
 
 
 def _first(ctx, family, **flt):

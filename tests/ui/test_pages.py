@@ -15,6 +15,8 @@ NOT_IN_DEMO = {"attachment", "document", "letter_template"}
 
 def test_navigation_offers_every_family(window):
     assert set(grouped_families()) == set(FAMILIES)
+    assert set(window.nav.items) >= set(FAMILIES) | {"dashboard", "search", "dossier", "exchange",
+                                                      "conflicts"}
     assert all(name in window.nav.items for name in FAMILIES)
 
 
@@ -39,6 +41,21 @@ def test_dashboard_search_and_dossier_pages(window):
     assert window.show_page(SEARCH).model.rowCount() == 0
     dossier = window.show_page(DOSSIER)
     assert dossier.dossier is None and not dossier.print_button.isEnabled()
+
+
+def test_exchange_pages_open_from_the_navigation(window, qtbot):
+    from desktop_app.domain.record import Changes, RecordRef
+    from ui.pages.navigation import CONFLICTS, EXCHANGE
+    talks = window.show_page("talk")
+    for key in (EXCHANGE, CONFLICTS):
+        page = window.show_page(key)
+        assert window.stack.currentWidget() is page
+        qtbot.waitSignal(page.loaded, timeout=5000, raising=False).wait()
+    refreshed = []
+    talks.model.page_loaded.connect(refreshed.append)
+    talks.dirty = False
+    window.pages[EXCHANGE].families_changed.emit(frozenset({"talk"}))   # an import brought talks
+    assert talks.dirty or refreshed
 
 
 def test_page_switching_keeps_pages(window):

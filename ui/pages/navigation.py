@@ -1,5 +1,5 @@
-"""The navigation on the left: 工作台, then every family grouped as the
-office's work is grouped, then 全文搜索 and 廉政档案."""
+"""The navigation on the left: 工作台, 全文搜索 and 廉政档案, then every
+family grouped as the office's work is grouped, then 数据交换."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 from desktop_app.domain.registry import FAMILIES
 
 DASHBOARD, SEARCH, DOSSIER = "dashboard", "search", "dossier"
+EXCHANGE, CONFLICTS = "exchange", "conflicts"        # pages of ui.exchange
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -40,6 +41,8 @@ class Navigation(QTreeWidget):
         self.setRootIsDecorated(True)
         self.items: dict[str, QTreeWidgetItem] = {}
         self._add_top("工作台", DASHBOARD)
+        self._add_top("全文搜索", SEARCH)
+        self._add_top("廉政档案", DOSSIER)
         for title, names in GROUPS:
             group = QTreeWidgetItem(self, [title])
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -51,8 +54,10 @@ class Navigation(QTreeWidget):
             group = QTreeWidgetItem(self, ["更多"])
             for name in extra:
                 self._add(group, FAMILIES[name].label, name)
-        self._add_top("全文搜索", SEARCH)
-        self._add_top("廉政档案", DOSSIER)
+        group = QTreeWidgetItem(self, ["数据交换"])
+        group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self._add(group, "U盘交换", EXCHANGE)
+        self._add(group, "交换冲突", CONFLICTS)
         self.expandAll()
         self.currentItemChanged.connect(self._changed)
 
