@@ -9,7 +9,8 @@ import logging
 from desktop_app.services.session import Session
 
 from . import shared, vectors
-from .archive_read import ArchiveContents, iter_jsonl
+from .archive_read import ArchiveContents
+from .plan import staged_rows
 from .scope import SHARED_TABLE, SYNC_TABLES
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ def coverage_problems(s: Session, contents: ArchiveContents) -> int:
         if path is None:
             continue
         batch: dict[str, dict] = {}
-        for row in iter_jsonl(path):
+        for row in staged_rows(path):
             batch[row["id"]] = row["_vv"]
             if len(batch) >= _CHUNK:
                 missing += _uncovered(s, table, batch)
