@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 WORK_PREFIX = "tzwork-"
 PID_FILE = "owner.pid"
-KEEP_BACKUPS = 10
+KEEP_BACKUPS = 5             # a 100k-record database is ~360 MB
 KEEP_RECEIVED_DAYS = 90
 # A folder whose owner cannot be told (no pid file yet) is left alone this long.
 GRACE_S = 600

@@ -162,6 +162,8 @@ def prepare_import(s: Session, path: Path | str, passphrase: Passphrase, *,
     try:
         staged, sha, header, contents, secret = _open(s, work, path, passphrase, steps)
         info = read_manifest(contents.manifest, header)
+        if info.sender_node == s.instance:
+            raise UserFacingError("这是本工作站自己导出的数据包（或回执），无需导入；数据库未改动。")
         acks = read_knowledge(contents.acks or {}, "确认向量")
         p = PreparedImport(path, work, staged, sha, header, info, contents, acks,
                            relation(s.conn, s.office_code, header["sender"]), secret)
@@ -311,10 +313,15 @@ def commit_import(s: Session, p: PreparedImport, *,
 
 def _after(s: Session, p: PreparedImport, summary: dict, key: Ed25519PrivateKey | None,
            kdf_cost: Argon2Cost | None, steps: Steps) -> None:
-    steps.report(0, 1, "正在核对…")
-    summary["warnings"] += post_checks(s, p.contents)
-    summary["report"] = str(report.write_report(s.data_dir, summary, s.user))
-    summary["receipt"] = None
+    """After the commit: nothing here may turn a committed import into a "failure"."""
+    summary["receipt"] = summary["report"] = None
+    steps.say("正在核对并写回执…")
+    try:
+        summary["warnings"] += post_checks(s, p.contents)
+        summary["report"] = str(report.write_report(s.data_dir, summary, s.user))
+    except (OSError, sqlite3.DatabaseError) as exc:
+        log.error("post-import checks or report failed", exc_info=True)
+        summary["warnings"].append(f"导入已完成，但导入后的核对或报告未能完成：{exc}")
     if key is None:
         summary["warnings"].append("未提供管理员口令，未生成回执；对方下次仍会发送全部未确认的数据。")
     else:

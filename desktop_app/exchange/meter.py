@@ -52,6 +52,11 @@ class Steps:
         if self._progress is not None:
             self._progress(done, total, text)
 
+    def say(self, text: str) -> None:
+        """Name the step without offering to cancel it (work after a commit)."""
+        if self._progress is not None:
+            self._progress(0, 0, text)
+
     def check(self) -> None:
         if self.cancel is not None and self.cancel():
             raise Cancelled()

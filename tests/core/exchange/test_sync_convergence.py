@@ -203,19 +203,20 @@ def test_cloned_database_gets_a_new_instance_and_conflicts_are_seen(county):
 
 def test_without_the_clone_guard_divergence_goes_unnoticed(county, monkeypatch):
     """Why R6 exists: a copy that keeps the instance id reuses its counters, so two
-    different edits look like one version and neither side ever sees the other."""
-    ws1, _, _, ids, tmp = county
+    different edits look like one version: the city keeps whichever came first and
+    never learns of the other — no conflict, nothing flagged."""
+    ws1, _, city, ids, tmp = county
     monkeypatch.setattr(revision, "ensure_node", lambda conn, fp: conn.execute(
         "SELECT value FROM meta WHERE key = 'instance_id'").fetchone()[0])
     clone = copy_node(ws1, tmp, "clone")
     assert clone.s.instance == ws1.s.instance
     ws1.update("unit", ids["unit"], {"short_name": "原机"})
     clone.update("unit", ids["unit"], {"short_name": "克隆机"})
-    send(clone, ws1, tmp / "d1")
-    send(ws1, clone, tmp / "d2")
-    assert ws1.row("unit", ids["unit"])["short_name"] == "原机"
-    assert clone.row("unit", ids["unit"])["short_name"] == "克隆机"
-    assert not conflicts(ws1) and not conflicts(clone)
+    send(ws1, city, tmp / "d1")
+    summary = send(clone, city, tmp / "d2")
+    assert summary["conflicts"] == 0 and summary["updated"] == 0
+    assert city.row("unit", ids["unit"])["short_name"] == "原机"
+    assert not conflicts(city)
     clone.close()
 
 

@@ -78,6 +78,15 @@ def test_4_same_package_twice_or_renamed_is_a_no_op(pair):
     assert city.digest() == before
 
 
+def test_own_package_is_not_imported_back(pair):
+    county, _, _, tmp = pair
+    pkg = county.export("CNTY-A", tmp / "self").packages[0]
+    before = county.digest()
+    with pytest.raises(UserFacingError, match="本工作站自己导出"):
+        county.import_(pkg)
+    assert county.digest() == before
+
+
 def test_5_old_package_replayed_rolls_nothing_back(pair):
     county, city, ids, tmp = pair
     county.update("unit", ids["unit"], {"short_name": "第一版"})
