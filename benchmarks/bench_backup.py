@@ -82,24 +82,8 @@ def _restore_empty(folder: Path, path: Path) -> None:
     restore._after_swap(folder, info, "bench", None, None, None)
 
 
-def _stale(folder: Path) -> bool:
-    """True when the folder was built before the core added a table."""
-    import sqlite3
-    from desktop_app.domain.registry import FAMILIES
-    conn = sqlite3.connect(f"file:{(folder / 'taizhang.db').as_posix()}?mode=ro", uri=True)
-    try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    finally:
-        conn.close()
-    return not (set(FAMILIES) | {"account"}) <= tables
-
-
 def main() -> int:
-    folder = bench_folder()
-    if _stale(folder):
-        print("基准数据目录是旧版本建立的（缺少新表），重新生成……")
-        (folder / "complete.txt").unlink()
-        folder = bench_folder()
+    folder = bench_folder()        # rebuilt by common.py whenever the schema changed
     BENCH_DIR.mkdir(exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="bench-backup-", dir=BENCH_DIR))
     try:

@@ -48,6 +48,12 @@ def main() -> int:
             times += timed(lambda: queries.search(s, w), 15)
         rows.append((f"搜索 {n} 字 p50", med(times), None, ""))
         rows.append((f"搜索 {n} 字 p95", p(times, 0.95), 50, ""))
+    for n in (2, 4):
+        times = []
+        for w in QUERIES[n]:
+            flt = queries.ListFilter(text=w)
+            times += timed(lambda: queries.list_records(s, "talk", flt, limit=200), 9)
+        rows.append((f"谈话列表内搜索 {n} 字首页 p95", p(times, 0.95), 50, ""))
     rows.append(("临期/逾期查询", med(timed(lambda: queries.due_list(s), 9)), None,
                  f"{len(queries.due_list(s))} 项"))
     person = s.conn.execute("SELECT person_id, count(*) c FROM record_link GROUP BY person_id"

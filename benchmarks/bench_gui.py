@@ -16,33 +16,15 @@ import sys
 import time
 from pathlib import Path
 
-from common import BENCH_DIR, BENCH_TODAY, ROOT, med, p, report
+from common import BENCH_TODAY, ROOT, demo_folder, med, p, report
 
 STARTS = 7
 WORDS = ["约谈", "乡镇", "整改", "公务接待", "财务", "廉政", "主体责任", "镇党委", "书记", "警示"]
 
 
 def gui_folder(records: int = 100_000) -> Path:
-    """bench-data/gui-100000: the demo county at 100k records (built once, ~2 min;
-    rebuilt when the core has added a record family since)."""
-    import sqlite3
-    from desktop_app.demo import fill_demo
-    from desktop_app.domain.registry import FAMILIES
-    folder = BENCH_DIR / f"gui-{records}"
-    marker = folder / "complete.txt"
-    if marker.exists():
-        conn = sqlite3.connect(folder / "taizhang.db")
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        conn.close()
-        if set(FAMILIES) <= tables:
-            return folder
-    if folder.exists():
-        shutil.rmtree(folder)
-    t0 = time.perf_counter()
-    fill_demo(folder, records=records, seed=2020, today=BENCH_TODAY,
-              progress=lambda n, total: print(f"  生成 {n}/{total}", end="\r", flush=True))
-    marker.write_text(f"built in {time.perf_counter() - t0:.1f} s\n", encoding="utf-8")
-    return folder
+    """bench-data/gui-100000: the demo county at 100k records, rebuilt when the schema changes."""
+    return demo_folder(f"gui-{records}", records)
 
 
 def _platform_prefix() -> list[str]:

@@ -17,14 +17,21 @@ RESULTS = ROOT / "benchmarks" / "results"
 BENCH_TODAY = date(2026, 11, 27)
 
 
-def bench_folder(records: int = 100_000, attachments: int = 1000) -> Path:
-    """The reference data folder (built once, reused; git-ignored)."""
+def schema_stamp() -> str:
+    """Changes whenever the schema does: a folder built before is rebuilt."""
+    import hashlib
+    sql = (ROOT / "desktop_app" / "store" / "sql" / "001_initial.sql").read_bytes()
+    return hashlib.sha256(sql).hexdigest()[:16]
+
+
+def demo_folder(name: str, records: int, attachments: int = 0) -> Path:
+    """bench-data/<name>: the demo county with ``records`` records and ``attachments``
+    scanned-PDF stand-ins, built once per schema and reused (git-ignored)."""
     from desktop_app.demo import fill_demo
-    from desktop_app.services.attachments import add_attachment
-    from desktop_app.services.session import open_session
-    folder = BENCH_DIR / f"core-{records}"
+    folder = BENCH_DIR / name
     marker = folder / "complete.txt"
-    if marker.exists():
+    stamp = f"schema {schema_stamp()}"
+    if marker.exists() and stamp in marker.read_text(encoding="utf-8"):
         return folder
     if folder.exists():
         import shutil
@@ -32,9 +39,18 @@ def bench_folder(records: int = 100_000, attachments: int = 1000) -> Path:
     t0 = time.perf_counter()
     fill_demo(folder, records=records, seed=2020, today=BENCH_TODAY,
               progress=lambda n, total: print(f"  生成 {n}/{total}", end="\r", flush=True))
+    if attachments:
+        _add_attachments(folder, attachments)
+    marker.write_text(f"{stamp}\nbuilt in {time.perf_counter() - t0:.1f} s\n", encoding="utf-8")
+    return folder
+
+
+def _add_attachments(folder: Path, count: int) -> None:
+    from desktop_app.services.attachments import add_attachment
+    from desktop_app.services.session import open_session
     s = open_session(folder, user="bench")
     rng = random.Random(1)
-    talks = [r[0] for r in s.conn.execute("SELECT id FROM talk LIMIT ?", (attachments,))]
+    talks = [r[0] for r in s.conn.execute("SELECT id FROM talk LIMIT ?", (count,))]
     scratch = folder / "scratch"
     scratch.mkdir()
     for i, tid in enumerate(talks):
@@ -44,8 +60,11 @@ def bench_folder(records: int = 100_000, attachments: int = 1000) -> Path:
         f.unlink()
     scratch.rmdir()
     s.close()
-    marker.write_text(f"built in {time.perf_counter() - t0:.1f} s\n", encoding="utf-8")
-    return folder
+
+
+def bench_folder(records: int = 100_000, attachments: int = 1000) -> Path:
+    """The reference data folder of ARCHITECTURE.md §6."""
+    return demo_folder(f"core-{records}", records, attachments)
 
 
 def timed(fn, repeat: int) -> list[float]:

@@ -7,7 +7,6 @@ program, copies the file aside before migrating, and applies the numbered steps.
 from __future__ import annotations
 
 import logging
-import shutil
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime

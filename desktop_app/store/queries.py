@@ -10,7 +10,7 @@ from typing import Any
 from desktop_app.domain.record import Record
 from desktop_app.domain.schema import COMMON_NAMES, Family
 from desktop_app.store.records import from_row
-from desktop_app.store.search import match_clause, terms
+from desktop_app.store.search import matching_ids, terms
 
 PAGE = 200
 
@@ -64,9 +64,11 @@ def _where(fam: Family, flt: ListFilter, levels: LevelDates | None) -> tuple[lis
             p.append(levels.cutoff.isoformat())
     words = terms(flt.text or "")
     if words:
-        cond, params = match_clause(words)
-        w.append(f"t.id IN (SELECT ri.id FROM record_index ri WHERE ri.family = ? AND {cond})")
-        p += [fam.name, *params]
+        # "+t.id": never drive the query from the match set (thousands of ids for a
+        # common word, each fetched and sorted); walk the sort index and test membership.
+        sub, params = matching_ids(words, fam.name)
+        w.append(f"+t.id IN ({sub})")
+        p += params
     return w, p
 
 

@@ -1,10 +1,14 @@
 """One search across the text of every family.
 
 Terms of three or more characters go to the trigram FTS table; shorter terms
-(most Chinese words: 约谈, 整改) go to ``instr`` on the base ``record_index``
-table, because trigram MATCH never matches under three characters and LIKE on
-the FTS table finds no CJK on SQLite 3.40 (ecosystem.md §0.3). Input is bound
-as a parameter, never spliced into SQL; FTS phrases are quoted.
+(most Chinese words: 约谈, 整改) are matched with ``instr`` on base tables,
+because trigram MATCH never matches under three characters and LIKE on the FTS
+table finds no CJK on SQLite 3.40 (ecosystem.md §0.3). When a long term is
+present the FTS narrows the rows first and short terms are checked on those.
+Otherwise a search across all families scans ``record_index`` once, and a
+search inside one family's list scans ``record_text``, the same text clustered
+by family (half the pages of rowid look-ups through ``record_index``). Input is
+bound as a parameter, never spliced into SQL; FTS phrases are quoted.
 """
 from __future__ import annotations
 
@@ -34,17 +38,23 @@ def fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def match_clause(words: list[str], alias: str = "ri") -> tuple[str, list]:
-    """SQL condition on ``record_index`` (as ``alias``) true when every term occurs."""
-    parts, params = [], []
-    for w in words:
-        if len(w) >= 3:
-            parts.append(f"{alias}.rowid IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?)")
-            params.append(fts_phrase(w))
-        else:
-            parts.append(f"instr({alias}.body, ?) > 0")    # body includes the title
-            params.append(w)
-    return " AND ".join(parts) or "1", params
+def _split(words: list[str]) -> tuple[list[str], list[str]]:
+    return [w for w in words if len(w) >= 3], [w for w in words if len(w) < 3]
+
+
+def matching_ids(words: list[str], family: str) -> tuple[str, list]:
+    """A subquery yielding the ids of one family's records whose text holds every term."""
+    long, short = _split(words)
+    if long:
+        conds = ["rowid IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?)"] * len(long)
+        conds += ["instr(body, ?) > 0"] * len(short)
+        params = [fts_phrase(w) for w in long] + short
+        table = "record_index"
+    else:
+        conds, params, table = ["instr(body, ?) > 0"] * len(short), list(short), "record_text"
+    conds.insert(0, "family = ?")
+    params.insert(0, family)
+    return f"SELECT id FROM {table} WHERE {' AND '.join(conds)}", params
 
 
 def _snippet(body: str, words: list[str], width: int = 40) -> str:
@@ -63,11 +73,13 @@ def search(conn: sqlite3.Connection, text: str, *, families: list[str] | None = 
     words = terms(text)
     if not words:
         return []
-    cond, params = match_clause(words)
+    long, short = _split(words)
+    conds = ["ri.rowid IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?)"] * len(long)
+    conds += ["instr(ri.body, ?) > 0"] * len(short)    # all families: one pass over record_index
     rank = " + ".join(["(instr(ri.title, ?) = 0)"] * len(words))
-    sql = (f"SELECT ri.family, ri.id, ri.title, ri.body, ri.main_date, ri.status,"
-           f" ({rank}) AS miss FROM record_index ri WHERE {cond}")
-    args = words + params
+    sql = (f"SELECT ri.family, ri.id, ri.title, ri.body, ri.main_date, ri.status, ({rank}) AS miss"
+           f" FROM record_index ri WHERE {' AND '.join(conds)}")
+    args = words + [fts_phrase(w) for w in long] + short
     if not include_voided:
         sql += " AND ri.voided = 0"
     if families:
