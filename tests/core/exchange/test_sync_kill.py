@@ -1,7 +1,6 @@
 """A process killed mid-import and mid-export (exchange.md §4.A-16/18): the database
 as it was, the work folder cleaned at the next start, the half-written package on the
 drive ignored, and the import or export done again works."""
-import os
 import signal
 import subprocess
 import sys
