@@ -9,6 +9,7 @@ leaves no number taken.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -21,7 +22,7 @@ from desktop_app.errors import UserFacingError, ValidationError
 from desktop_app.letters import fill_template, get_fonts, load_doc_types, render_pdf
 from desktop_app.letters.docnumber import format_doc_number, parse_doc_number
 from desktop_app.letters.documents import DocType
-from desktop_app.letters.spec import LetterSpec
+from desktop_app.letters.spec import LetterSpec, _text_list
 from desktop_app.services import records
 from desktop_app.services.attachments import store_file
 from desktop_app.services.document_values import BUILDERS, doc_types_for
@@ -100,12 +101,24 @@ def _mid_sentence(value: Any) -> Any:
 
 def build_spec(s: Session, family: str, record_id: str, doc_name: str,
                overrides: dict[str, Any] | None = None, number: str | None = None) -> LetterSpec:
-    """The filled document; ``MissingFields`` names what the clerk still has to supply."""
+    """The filled document; ``MissingFields`` names what the clerk still has to supply.
+
+    ``overrides["body"]`` (a list of paragraphs, or one text with a paragraph per
+    line) replaces the template's body: the clerk edited the wording itself.
+    """
+    overrides = dict(overrides or {})
+    body = overrides.pop("body", None)
     values = values_for(s, family, record_id, doc_name)
-    values |= {k: v for k, v in (overrides or {}).items() if v not in (None, "")}
+    values |= {k: v for k, v in overrides.items() if v not in (None, "")}
     if number:
         values["number"] = number
-    return fill_template(doc_type(s, doc_name), values)
+    spec = fill_template(doc_type(s, doc_name), values)
+    if body:
+        paragraphs = _text_list({"body": body if isinstance(body, list) else [body]}, "body")
+        if not paragraphs:
+            raise ValidationError("body", "正文不能为空。")
+        spec = dataclasses.replace(spec, body=paragraphs)
+    return spec
 
 
 def _fonts(s: Session):

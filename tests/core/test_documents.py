@@ -138,3 +138,13 @@ def test_cli_make_and_issue(demo_dir, tmp_path, capsys):
     assert main(user + ["letter", "make", talk, "--type", "提醒函", "-o", str(tmp_path / "w.pdf")]) == 1
     assert "可生成的文书是" in capsys.readouterr().err
     assert main(user + ["letter", "make", "no-such", "--type", "提醒函", "-o", str(tmp_path / "w.pdf")]) == 1
+
+
+def test_edited_body_replaces_the_template_wording(demo_session, tmp_path):
+    rec = _letter(demo_session)
+    saved, _ = documents.issue(demo_session, "letter", rec.id, "提醒函", tmp_path / "a.pdf",
+                               {"body": "一、这是改写后的第一段。\n请于规定时间内报告。"})
+    text = _text(tmp_path / "a.pdf")
+    assert "这是改写后的第一段" in text and "经日常监督发现" not in text
+    with pytest.raises(Exception, match="正文不能为空"):
+        documents.preview(demo_session, "letter", rec.id, "提醒函", tmp_path / "b.pdf", {"body": ["  "]})
