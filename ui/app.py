@@ -77,6 +77,7 @@ class Startup(QObject):
     def begin(self) -> None:
         log.info("starting on %s (demo=%s)", self.data_dir, self.demo)
         if database_path(self.data_dir).exists():
+            self._housekeeping()
             self.open_window()
         elif self.demo:
             self._fill_demo()
@@ -84,6 +85,14 @@ class Startup(QObject):
             self.open_window()
         else:
             self.failed.emit(0)
+
+    def _housekeeping(self) -> None:
+        """Leftovers of an exchange cut off last time (staging, partial files)."""
+        from desktop_app.exchange.housekeeping import housekeeping
+        try:
+            housekeeping(self.data_dir)
+        except OSError as exc:          # never a reason not to start
+            log.warning("exchange housekeeping failed: %s", exc)
 
     def ask_setup(self) -> bool:
         from ui.setup_dialog import SetupDialog

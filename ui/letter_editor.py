@@ -132,9 +132,16 @@ class LetterEditor(QDialog):
         self.fields_area = QScrollArea()
         self.fields_area.setWidgetResizable(True)
         v.addWidget(self.fields_area, 3)
-        v.addWidget(QLabel("正文（按本机关的文书模板生成；改措辞请改上面的内容，或在“文书模板”中修改）："))
+        head = QHBoxLayout()
+        head.addWidget(QLabel("正文（按文书模板生成，可直接修改，每段一行）："), 1)
+        self.reset_body_button = QPushButton("按模板重新生成正文")
+        self.reset_body_button.setEnabled(False)
+        self.reset_body_button.clicked.connect(self.reset_body)
+        head.addWidget(self.reset_body_button)
+        v.addLayout(head)
         self.body = QPlainTextEdit()
-        self.body.setReadOnly(True)
+        self.body_edited = False          # the clerk's own wording replaces the template's
+        self.body.textChanged.connect(self._body_typed)
         v.addWidget(self.body, 2)
         self.status = QLabel("正在准备…")
         self.status.setWordWrap(True)
@@ -199,7 +206,21 @@ class LetterEditor(QDialog):
         d = parse_or_none(self.date_edit.value() or "")
         values |= {"date": d.isoformat() if d else None,
                    "mark": "内部" if self.mark_box.isChecked() else None}
+        if self.body_edited:
+            values["body"] = self.body.toPlainText()
         return {k: v for k, v in values.items() if v not in (None, "", [])}
+
+    def _body_typed(self) -> None:
+        if self.body.signalsBlocked() or self.issued is not None:
+            return
+        self.body_edited = True
+        self.reset_body_button.setEnabled(True)
+        self.schedule()
+
+    def reset_body(self) -> None:
+        self.body_edited = False
+        self.reset_body_button.setEnabled(False)
+        self.refresh()
 
     def schedule(self) -> None:
         if self.issued is None:
@@ -220,7 +241,10 @@ class LetterEditor(QDialog):
 
     def _previewed(self, result) -> None:
         data, body, self.missing = result
-        self.body.setPlainText("\n".join(body))
+        if not self.body_edited:
+            self.body.blockSignals(True)
+            self.body.setPlainText("\n".join(body))
+            self.body.blockSignals(False)
         if self.missing:
             self.status.setText("还缺少：" + "、".join(self.missing) + "（预览中以【】标出）")
         else:
@@ -256,6 +280,8 @@ class LetterEditor(QDialog):
             self.fields.setEnabled(False)
         self.date_edit.setEnabled(False)
         self.mark_box.setEnabled(False)
+        self.body.setReadOnly(True)
+        self.reset_body_button.setEnabled(False)
         self._show_number()
         self.status.setText(f"已发文（{self.issued.get('doc_no') or '不编号'}），文书已存入发文登记。")
         self._show_pdf(data)

@@ -196,6 +196,8 @@ class MainWindow(QMainWindow):
                           "<p>本系统为非涉密系统，严禁录入涉密信息。</p>")
 
     def closeEvent(self, event) -> None:
+        from ui.exchange.worker import wait_all
+        wait_all(5000, cancel=True)      # an export or import is stopped cleanly, not cut off
         self.ctx.settings.save_geometry("main", self)
         self.ctx.settings.sync()
         self.ctx.jobs.shutdown()

@@ -177,3 +177,27 @@ def test_issued_pdf_opens_from_the_register(ctx, qtbot, answers):
     button.click()
     assert answers.opened[-1].read_bytes() == ed.pdf
     assert answers.opened[-1].name == f"约谈通知书-{ed.number}.pdf"
+
+
+def test_edited_body_is_what_gets_issued(ctx, qtbot, answers):
+    talk = _first(ctx, "talk", type_value="约谈")
+    ed = _editor(ctx, qtbot, "talk", talk.id)
+    _complete(ed)
+    ed.body.setPlainText("经研究，决定对你进行约谈。\n请准时参加。")     # the clerk rewrites it
+    assert ed.body_edited and ed.reset_body_button.isEnabled()
+    ed.refresh()
+    assert ed.body.toPlainText() == "经研究，决定对你进行约谈。\n请准时参加。"
+    ed.issue()
+    pdf = pdf_pages.load_pdf(ed.pdf)[0]
+    text = "".join(pdf.getAllText(i).text() for i in range(pdf.pageCount())).replace("\n", "")
+    assert "决定对你进行约谈" in text.replace(" ", "")
+    assert ed.body.isReadOnly()
+
+
+def test_reset_body_goes_back_to_the_template(ctx, qtbot, answers):
+    talk = _first(ctx, "talk", type_value="约谈")
+    ed = _editor(ctx, qtbot, "talk", talk.id)
+    original = ed.body.toPlainText()
+    ed.body.setPlainText("改过的正文")
+    ed.reset_body()
+    assert not ed.body_edited and ed.body.toPlainText() == original
