@@ -15,7 +15,7 @@ from desktop_app.domain.derive import due_items
 from desktop_app.domain.registry import FAMILIES
 from desktop_app.store import audit
 from desktop_app.store.index import reindex
-from desktop_app.store.records import decoded_values
+from desktop_app.store.records import decoded_values, observe_ledger_no
 
 from . import shared
 from .rows import columns, to_db
@@ -67,6 +67,7 @@ class Writer:
             return
         fam = FAMILIES[table]
         reindex(self.conn, fam, row, due_items(fam, decoded_values(fam, row), self.calendar))
+        observe_ledger_no(self.conn, row.get("ledger_no"))
         detail = {"package": self.package_id, "from": self.sender,
                   "result": RESULT_LABELS.get(action, action),
                   "version": f"{wire['_origin']}:{wire['_counter']}"}

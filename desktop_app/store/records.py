@@ -155,4 +155,18 @@ def next_ledger_no(conn: sqlite3.Connection, office: str, prefix: str, year: int
     return f"{key}-{year}-{row[0]}"
 
 
+def observe_ledger_no(conn: sqlite3.Connection, ledger_no: str | None) -> None:
+    """Raise our counter past a number another workstation of this office used
+    (seen in an imported row), so that our next number does not repeat it."""
+    if not ledger_no:
+        return
+    head, _, seq = ledger_no.rpartition("-")
+    key, _, year = head.rpartition("-")
+    if not (seq.isdigit() and year.isdigit() and key):
+        return
+    conn.execute("INSERT INTO ledger_counter (prefix, year, last) VALUES (?, ?, ?)"
+                 " ON CONFLICT (prefix, year) DO UPDATE SET last = max(last, excluded.last)",
+                 (key, int(year), int(seq)))
+
+
 COMMON = COMMON_NAMES

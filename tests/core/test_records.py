@@ -182,3 +182,13 @@ def test_responsibility_entry_locks_after_deadline(session, person):
         records.create(session, "resp_entry", {"item_id": item.id, "person_id": person.id,
                                                "entry_date": "2026-11-19", "content": "补填"})
     assert dump(session) == before
+
+
+def test_ledger_counter_moves_past_numbers_seen_from_other_workstations(session, person):
+    from desktop_app.store.records import observe_ledger_no
+    observe_ledger_no(session.conn, "LCX-TH-2026-41")      # imported from a sister workstation
+    observe_ledger_no(session.conn, "LCX-TH-2026-7")       # an older one changes nothing
+    observe_ledger_no(session.conn, "不是编号")
+    rec = records.create(session, "talk", {"talk_type": "约谈", "reason": "事由", "person_ids": [person.id],
+                                           "talkers": "甲", "talk_date": "2026-11-20"}).record
+    assert rec.ledger_no == "LCX-TH-2026-42"
