@@ -54,6 +54,12 @@ class Session:
         return row[0] if row else default
 
     def close(self) -> None:
+        try:
+            idle = not self.conn.in_transaction
+        except sqlite3.ProgrammingError:        # closed already
+            return
+        if idle:
+            revision.remember_counter(self.conn, self.instance, self.data_dir)
         self.conn.close()
 
 
@@ -81,7 +87,9 @@ def open_session(data_dir: Path | str, *, user: str | None = None,
         raise UserFacingError(f"数据目录 {data_dir} 中还没有台账数据库。请先运行 taizhang init。")
     conn = open_database(path)
     try:
-        instance = revision.ensure_node(conn, revision.machine_fingerprint(path))
+        fingerprint = revision.machine_fingerprint(path)
+        instance = revision.ensure_node(conn, fingerprint)
+        instance = revision.check_rolled_back(conn, instance, data_dir, fingerprint)
         office = conn.execute("SELECT code, name FROM office WHERE is_self = 1").fetchone()
         if office is None and require_office:
             raise UserFacingError("数据库尚未初始化本机关信息。请先运行 taizhang init。")

@@ -117,3 +117,46 @@ def merge_vv(old: str | None, instance: str, counter: int) -> str:
     vv = json.loads(old) if old else {}
     vv[instance] = max(counter, vv.get(instance, 0))
     return json.dumps(vv, sort_keys=True, separators=(",", ":"))
+
+
+# -- a database file put back from an older copy ---------------------------------
+# Copied back at the same path (restore software, a hand-made copy), the file
+# keeps its fingerprint but its counter goes back: new writes would reuse
+# (instance, counter) pairs that peers already hold for other versions, and they
+# would skip them. The highest counter seen is therefore also kept beside the
+# database; finding the database behind it mints a new instance (R6).
+COUNTER_FILE = "instance-counter.json"
+
+
+def _counter_of(conn: sqlite3.Connection, instance: str) -> int:
+    row = conn.execute("SELECT counter FROM node WHERE instance_id = ?", (instance,)).fetchone()
+    return row[0] if row else 0
+
+
+def check_rolled_back(conn: sqlite3.Connection, instance: str, data_dir: Path,
+                      fingerprint: str) -> str:
+    """The instance to use: a new one when the database is older than we last saw it."""
+    try:
+        with open(Path(data_dir) / COUNTER_FILE, encoding="utf-8") as fh:
+            seen = json.load(fh)
+    except (OSError, ValueError):
+        return instance
+    if not isinstance(seen, dict) or seen.get("instance") != instance:
+        return instance
+    if _counter_of(conn, instance) >= int(seen.get("counter", 0)):
+        return instance
+    log.warning("database counter is behind the one last seen: it was put back from a copy")
+    return new_instance(conn, fingerprint)
+
+
+def remember_counter(conn: sqlite3.Connection, instance: str, data_dir: Path) -> None:
+    """Note the counter beside the database (on closing a session); never fails."""
+    try:
+        counter = _counter_of(conn, instance)
+        path = Path(data_dir) / COUNTER_FILE
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump({"instance": instance, "counter": counter}, fh)
+        os.replace(tmp, path)
+    except (OSError, sqlite3.Error) as exc:
+        log.debug("could not note the instance counter: %s", exc)

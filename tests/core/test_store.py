@@ -202,3 +202,27 @@ def test_core_never_imports_qt():
     """)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.stdout.strip().endswith("ok"), out.stderr
+
+
+def test_database_put_back_from_an_older_copy_gets_a_new_instance(data_dir):
+    s = open_session(data_dir)
+    records.create(s, "unit", {"name": "甲", "category": "乡镇"})
+    first = s.instance
+    s.close()
+    old = database_path(data_dir).read_bytes()          # a copy taken now (WAL checkpointed on close)
+    s = open_session(data_dir)
+    records.create(s, "unit", {"name": "乙", "category": "乡镇"})
+    assert s.instance == first
+    s.close()
+    database_path(data_dir).write_bytes(old)            # restore software puts the old file back
+    s = open_session(data_dir)
+    try:
+        assert s.instance != first                       # its counters would repeat: new instance
+        records.create(s, "unit", {"name": "丙", "category": "乡镇"})
+    finally:
+        s.close()
+    s = open_session(data_dir)
+    try:
+        assert s.instance != first                       # and stays on the new one
+    finally:
+        s.close()
