@@ -68,3 +68,18 @@ def test_page_switching_keeps_pages(window):
 
 def test_window_title_shows_office(window, ctx):
     assert "监督台账" in window.windowTitle() and ctx.office_name in window.windowTitle()
+
+
+def test_dossier_shows_the_avoidance_warning(window, answers):
+    import dataclasses
+    from desktop_app.services import queries
+    page = window.show_page(DOSSIER)
+    s = window.ctx.open_session()
+    try:
+        person = s.conn.execute("SELECT id FROM person LIMIT 1").fetchone()[0]
+        d = queries.dossier(s, person)
+    finally:
+        s.close()
+    page._show(dataclasses.replace(d, avoidance="回避提醒：测试人是您的配偶。"))
+    assert answers.infos[-1] == "回避提醒：测试人是您的配偶。"
+    assert page.note.text() == "回避提醒：测试人是您的配偶。"

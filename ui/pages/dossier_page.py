@@ -90,6 +90,9 @@ class DossierPage(QWidget):
             for e in d.entries])
         self.note.setText(f"共 {len(d.entries)} 条，按日期排列。双击打开记录。本次查阅已记入审计日志。")
         self._set_enabled(True)
+        if d.avoidance:                       # 回避 in 提醒 mode: opened, but the user is told
+            self.note.setText(d.avoidance)
+            dialogs.show_info(self, d.avoidance)
 
     def _fill_card(self, d: queries.Dossier) -> None:
         while self.card_grid.count():
