@@ -31,6 +31,15 @@ def office_name(data_dir: Path) -> tuple[str, int]:
         s.close()
 
 
+def _clerk_name(data_dir: Path) -> str:
+    from ui.context import CLERK_SETTING
+    s = open_session(data_dir)
+    try:
+        return s.setting(CLERK_SETTING) or ""
+    finally:
+        s.close()
+
+
 class _Form(QDialog):
     """A dialog with a form, an error line and OK / 退出 buttons; the OK work runs as a job."""
 
@@ -122,7 +131,7 @@ class FirstAdminDialog(_Form):
         super().__init__("监督台账 — 建立管理员", f"{office}\n这是第一次使用：请建立管理员账户。"
                          "管理员负责账户、设置、备份和恢复，可再为录入员、审核人、审计员建立账户。",
                          "建立并登录", synchronous=synchronous, parent=parent)
-        self.name = QLineEdit()
+        self.name = QLineEdit(_clerk_name(self.data_dir))   # the name the first-start setup asked for
         self.password = self.password_edit()
         self.again = self.password_edit()
         self.form.addRow("管理员账户名：", self.name)
