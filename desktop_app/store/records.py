@@ -60,14 +60,41 @@ def decode_value(kind: Kind, value: Any) -> Any:
     return value
 
 
+def _json_tuple(value: Any) -> Any:
+    return None if value is None else tuple(json.loads(value))
+
+
+def _bool(value: Any) -> Any:
+    return None if value is None else bool(value)
+
+
+_DECODERS = {Kind.REFS: _json_tuple, Kind.LIST: _json_tuple, Kind.BOOL: _bool}
+_PLANS: dict[tuple, tuple] = {}
+
+
+def _plan(fam: Family, row: sqlite3.Row) -> tuple:
+    """Where each field sits in a row of this shape, and how to decode it; worked out
+    once per query shape, because lists decode thousands of rows while scrolling."""
+    keys = tuple(row.keys())
+    plan = _PLANS.get((fam.name, keys))
+    if plan is None:
+        fields = tuple((f.name, keys.index(f.name), _DECODERS.get(f.kind)) for f in fam.fields)
+        common = {name: keys.index(name) for name in COMMON_NAMES}
+        plan = _PLANS[(fam.name, keys)] = (fields, common)
+    return plan
+
+
 def from_row(fam: Family, row: sqlite3.Row) -> Record:
-    values = {f.name: decode_value(f.kind, row[f.name]) for f in fam.fields}
+    fields, c = _plan(fam, row)
+    values = {name: (decode(row[i]) if decode else row[i]) for name, i, decode in fields}
     return Record(
-        family=fam.name, id=row["id"], ledger_no=row["ledger_no"], owner_office=row["owner_office"],
-        status=row["status"], sensitivity=row["sensitivity"], voided=bool(row["voided"]),
-        void_reason=row["void_reason"], created_at=row["created_at"], created_by=row["created_by"],
-        updated_at=row["updated_at"], updated_by=row["updated_by"],
-        revision=Revision(row["_origin"], row["_counter"], row["_hlc"], row["_vv"]),
+        family=fam.name, id=row[c["id"]], ledger_no=row[c["ledger_no"]],
+        owner_office=row[c["owner_office"]], status=row[c["status"]],
+        sensitivity=row[c["sensitivity"]], voided=bool(row[c["voided"]]),
+        void_reason=row[c["void_reason"]], created_at=row[c["created_at"]],
+        created_by=row[c["created_by"]], updated_at=row[c["updated_at"]],
+        updated_by=row[c["updated_by"]],
+        revision=Revision(row[c["_origin"]], row[c["_counter"]], row[c["_hlc"]], row[c["_vv"]]),
         values=MappingProxyType(values), title=record_title(fam, values))
 
 
