@@ -78,7 +78,8 @@ RECT_ACTION = Family(
 )
 
 DUTY_REPORT = Family(
-    "duty_report", "述责述廉", ledger_prefix="SZ", workflow="duty", title=("cycle", "period"),
+    "duty_report", "述责述廉", ledger_prefix="SZ", workflow="duty",
+    title=("person_id", "cycle", "period"),
     date_field="meeting_date", type_field="cycle",
     fields=(
         Field("person_id", "述责人", R, ref="person", required=True),
@@ -133,7 +134,7 @@ WARNING_SESSION = Family(
 
 MAJOR_MATTER = Family(
     "major_matter", "个人重大事项报告", ledger_prefix="SX", workflow="entry",
-    title=("category", "description"), date_field="report_date", type_field="category",
+    title=("person_id", "category", "description"), date_field="report_date", type_field="category",
     fields=(
         Field("person_id", "报告人", R, ref="person", required=True),
         Field("report_date", "报告日期", D, required=True),
@@ -160,7 +161,7 @@ REQUEST = Family(
 )
 
 REMINDER = Family(
-    "reminder", "提醒记录", ledger_prefix="TX", workflow="entry", title=("method", "matter"),
+    "reminder", "提醒记录", ledger_prefix="TX", workflow="entry", title=("method", "matter", "person_id"),
     date_field="remind_date", type_field="method",
     fields=(
         Field("method", "提醒方式", C, vocab="remind_method", required=True),

@@ -32,7 +32,9 @@ def _ids(kind: Kind, value: Any) -> list[str]:
 
 def search_text(conn: sqlite3.Connection, fam: Family, row: dict[str, Any]) -> tuple[str, str]:
     from desktop_app.store.records import decoded_values, record_title
-    title = record_title(fam, decoded_values(fam, row))
+    refs = {row[n]: name for n in fam.title if fam.field(n).kind is Kind.REF and row.get(n)
+            for name in _ref_names(conn, fam.field(n).ref, [row[n]])}
+    title = record_title(fam, decoded_values(fam, row), refs)
     parts = [title, row.get("ledger_no") or ""]    # body holds the title: one instr per term
     for f in fam.fields:
         value = row.get(f.name)

@@ -98,10 +98,14 @@ def from_row(fam: Family, row: sqlite3.Row) -> Record:
         values=MappingProxyType(values), title=record_title(fam, values))
 
 
-def record_title(fam: Family, values: dict[str, Any]) -> str:
+def record_title(fam: Family, values: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    """The title from the family's title fields; a reference shows the person's or
+    unit's name when ``names`` (id → name) has it, and is left out otherwise."""
     parts = []
     for name in fam.title:
         v = values.get(name)
+        if fam.field(name).kind is Kind.REF:
+            v = (names or {}).get(v) if v else None
         if v not in (None, ""):
             parts.append("、".join(v) if isinstance(v, (tuple, list)) else str(v))
     return " · ".join(parts) or fam.label
