@@ -8,18 +8,19 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout,
                                QLineEdit, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
 from desktop_app.errors import Cancelled, UserFacingError
 from ui.exchange import prompts
 from ui.exchange.widgets import ProgressPanel, note, password_field
+from ui.exchange.wizard import WorkerWizard
 from ui.exchange.worker import Worker
 
 log = logging.getLogger(__name__)
 
 
-class ExportDialog(QDialog):
+class ExportDialog(WorkerWizard):
     exported = Signal(object)           # ExportResult
 
     def __init__(self, open_session: Callable, offices: list[tuple[str, str, str]],
@@ -157,21 +158,7 @@ class ExportDialog(QDialog):
             prompts.show_error(self, f"导出时出现程序错误：{exc!r}")
 
     # -- step 3: the result
-    def _result_page(self) -> QWidget:
-        page = QWidget()
-        self.result = note()
-        close = QPushButton("完成")
-        close.clicked.connect(self.accept)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(close)
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.result, 1)
-        layout.addLayout(row)
-        return page
-
     def reject(self) -> None:
-        if self.worker is not None and self.worker.running:
-            self.worker.cancel()      # the dialog stays until the work has stopped
+        if self.worker_busy():
             return
         super().reject()

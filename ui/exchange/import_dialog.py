@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
 from desktop_app.errors import Cancelled, UserFacingError
 from ui.exchange import prompts
 from ui.exchange.widgets import ProgressPanel, fill, note, password_field, table
+from ui.exchange.wizard import WorkerWizard
 from ui.exchange.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ def _find(folder: Path):
     return work
 
 
-class ImportDialog(QDialog):
+class ImportDialog(WorkerWizard):
     imported = Signal(object)            # the summary of an applied import
 
     def __init__(self, open_session: Callable, *, parent: QWidget | None = None,
@@ -231,22 +232,8 @@ class ImportDialog(QDialog):
             prompts.show_error(self, f"导入时出现程序错误，数据库未改动：{exc!r}")
 
     # -- step 5: the result
-    def _result_page(self) -> QWidget:
-        page = QWidget()
-        self.result = note()
-        close = QPushButton("完成")
-        close.clicked.connect(self.accept)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(close)
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.result, 1)
-        layout.addLayout(row)
-        return page
-
     def reject(self) -> None:
-        if self.worker is not None and self.worker.running:
-            self.worker.cancel()
+        if self.worker_busy():
             return
         self._discard()
         super().reject()
