@@ -72,11 +72,15 @@ def _check_working_days(s: Session, fam: Family, values: dict[str, Any]) -> None
                     raise ValidationError(name, f"{label}（{d.isoformat()}）是非工作日（{why}），请改为工作日。")
 
 
-def _prepare(s: Session, fam: Family, merged: dict[str, Any]) -> dict[str, Any]:
+def _prepare(s: Session, fam: Family, merged: dict[str, Any],
+             changed: set[str] | None = None) -> dict[str, Any]:
+    """Derived values and every check; ``changed`` limits the working-day check to
+    the dates being typed now (a later holiday table must not block other edits)."""
     merged = merged | derived_values(fam, merged, s.calendar)
     check_complete(fam, merged)
     _check_refs(s, fam, merged)
-    _check_working_days(s, fam, merged)
+    _check_working_days(s, fam, merged if changed is None else
+                        {k: v for k, v in merged.items() if k in changed})
     rules.check(s, fam, merged)
     return merged
 
@@ -119,7 +123,8 @@ def update(s: Session, family_name: str, record_id: str, changes: dict[str, Any]
     fam = family(family_name)
     rec = _editable(s, fam, record_id)
     before = _stored(rec, fam)
-    merged = _prepare(s, fam, before | normalize(fam, changes))
+    typed = normalize(fam, changes)
+    merged = _prepare(s, fam, before | typed, {k for k, v in typed.items() if before.get(k) != v})
     data = {k: v for k, v in merged.items() if before.get(k) != v}
     meta = {}
     if sensitivity is not None and sensitivity != rec.sensitivity:
@@ -140,7 +145,9 @@ def set_status(s: Session, family_name: str, record_id: str, target: str) -> Sav
     with transaction(s.conn):
         repo.write(s.conn, s.write_context(), fam, record_id, data, {"status": target},
                    action="变更状态", audit_detail={"from": rec.status, "to": target})
-    return Saved(get(s, fam.name, record_id), Changes(updated=(RecordRef(fam.name, record_id),)))
+        follow = rules.after_status(s, fam, get(s, fam.name, record_id), target)
+    changes = Changes(updated=(RecordRef(fam.name, record_id),)) + follow
+    return Saved(get(s, fam.name, record_id), changes)
 
 
 def void(s: Session, family_name: str, record_id: str, reason: str) -> Saved:

@@ -27,7 +27,24 @@ def _warning_attendance(s, values: dict[str, Any]) -> None:
         raise ValidationError("actual", f"实到人数（{actual}）不能多于应到人数（{expected}）。")
 
 
-_CHECKS = {"resp_entry": _resp_entry_open, "warning_session": _warning_attendance}
+def _extension(s, values: dict[str, Any]) -> None:
+    """A new deadline is a working day after the item's current one."""
+    from desktop_app.errors import ValidationError
+    new = values.get("new_deadline")
+    if not new:
+        return
+    d = date.fromisoformat(new)
+    if not s.calendar.is_working_day(d):
+        why = s.calendar.holiday_name(d) or "周末"
+        raise ValidationError("new_deadline", f"新期限（{new}）是非工作日（{why}），请改为工作日。")
+    row = s.conn.execute("SELECT coalesce(extended_to, deadline) FROM rect_item WHERE id = ?",
+                         (values.get("item_id"),)).fetchone()
+    if row and row[0] and new <= row[0]:
+        raise ValidationError("new_deadline", f"新期限（{new}）应晚于现在的完成时限（{row[0]}）。")
+
+
+_CHECKS = {"resp_entry": _resp_entry_open, "warning_session": _warning_attendance,
+           "rect_extension": _extension}
 
 
 def check(s, fam: Family, values: dict[str, Any]) -> None:
@@ -53,6 +70,17 @@ def on_status(s, fam: Family, rec: Record, target: str) -> dict[str, Any]:
     return {}
 
 
-def require(condition: bool, message: str) -> None:
-    if not condition:
-        raise UserFacingError(message)
+def after_status(s, fam: Family, rec: Record, target: str):
+    """Changes a status change makes to other records, in the same transaction:
+    an approved extension moves its item's deadline (and marks the item 延期)."""
+    from desktop_app.domain.record import Changes
+    if (fam.name, target) != ("rect_extension", "批准"):
+        return Changes()
+    from desktop_app.domain.vocab import workflows
+    from desktop_app.services import records
+    item_id = rec.get("item_id")
+    changes = records.update(s, "rect_item", item_id, {"extended_to": rec.get("new_deadline")}).changes
+    item = records.get(s, "rect_item", item_id)
+    if "延期" in workflows()["rect_item"].transitions.get(item.status, ()):
+        changes = changes + records.set_status(s, "rect_item", item_id, "延期").changes
+    return changes

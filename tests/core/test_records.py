@@ -192,3 +192,46 @@ def test_ledger_counter_moves_past_numbers_seen_from_other_workstations(session,
     rec = records.create(session, "talk", {"talk_type": "约谈", "reason": "事由", "person_ids": [person.id],
                                            "talkers": "甲", "talk_date": "2026-11-20"}).record
     assert rec.ledger_no == "LCX-TH-2026-42"
+
+
+def _item(session, unit, deadline="2026-11-26"):
+    rect = records.create(session, "rectification", {"title": "整改", "unit_id": unit.id,
+                                                      "issued_date": "2026-11-02"}).record
+    return records.create(session, "rect_item", {"rectification_id": rect.id, "problem": "问题",
+                                                  "deadline": deadline}).record
+
+
+def test_approved_extension_moves_the_item_deadline(session, unit):
+    item = _item(session, unit)
+    records.set_status(session, "rect_item", item.id, "整改中")
+    ext = records.create(session, "rect_extension", {"item_id": item.id, "applied": "2026-11-20",
+                                                     "reason": "资金追缴需要时间",
+                                                     "new_deadline": "2026-12-18"}).record
+    assert [d.id for d in queries.due_list(session)] == [item.id]          # still overdue
+    saved = records.set_status(session, "rect_extension", ext.id, "批准")
+    moved = records.get(session, "rect_item", item.id)
+    assert moved["extended_to"] == "2026-12-18" and moved.status == "延期"
+    assert {r.family for r in saved.changes.updated} == {"rect_extension", "rect_item"}
+    assert queries.due_list(session) == []                                  # due 12-18 now
+
+
+def test_extension_refused_on_a_holiday_or_before_the_deadline(session, unit):
+    item = _item(session, unit)
+    before = dump(session)
+    for new, message in (("2026-11-28", "非工作日"), ("2026-11-20", "应晚于")):
+        with pytest.raises(ValidationError, match=message):
+            records.create(session, "rect_extension", {"item_id": item.id, "applied": "2026-11-20",
+                                                       "reason": "理由", "new_deadline": new})
+    assert dump(session) == before
+
+
+def test_a_later_holiday_table_does_not_block_unrelated_edits(session, unit):
+    from datetime import date as d
+    from desktop_app.domain.calendar import Holiday, WorkCalendar, YearTable
+    item = _item(session, unit, deadline="2026-12-31")
+    # the office later enters a table in which 12-30 and 12-31 are days off
+    table = YearTable(2026, "测试通知", d(2025, 11, 4), (Holiday("测试", d(2026, 12, 30), d(2026, 12, 31)),))
+    session.calendar = WorkCalendar([table])
+    records.update(session, "rect_item", item.id, {"measures": "加强管理"})      # not refused
+    with pytest.raises(ValidationError, match="非工作日"):
+        records.update(session, "rect_item", item.id, {"deadline": "2026-12-30"})
