@@ -32,7 +32,7 @@ from desktop_app.errors import UserFacingError
 from desktop_app.security import authz, backup_crypto as bc, backup_format as bf, policy
 from desktop_app.security.roles import Permission
 from desktop_app.store import audit
-from desktop_app.store.db import DB_NAME, transaction
+from desktop_app.store.db import DB_NAME, readonly_uri, transaction
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ def scan(folders: list[Path]) -> list[BackupInfo]:
 
 def snapshot(db_path: Path, target: Path) -> None:
     """A consistent copy of the live database through SQLite's backup API."""
-    src = sqlite3.connect(f"file:{Path(db_path).as_posix()}?mode=ro", uri=True, timeout=30)
+    src = sqlite3.connect(readonly_uri(db_path), uri=True, timeout=30)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)
@@ -140,7 +140,7 @@ def snapshot(db_path: Path, target: Path) -> None:
 
 def describe(db_path: Path) -> dict:
     """What the header says about a database: office, counts, audit head, attachments."""
-    conn = sqlite3.connect(f"file:{Path(db_path).as_posix()}?mode=ro", uri=True)
+    conn = sqlite3.connect(readonly_uri(db_path), uri=True)
     try:
         office = conn.execute("SELECT code, name FROM office WHERE is_self = 1").fetchone() or ("", "")
         counts = {name: conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
@@ -358,7 +358,7 @@ def _compare(header: dict, db: list, shas: set) -> None:
 
 
 def _check_database(db_path: Path, header: dict) -> None:
-    conn = sqlite3.connect(f"file:{db_path.as_posix()}?mode=ro", uri=True)
+    conn = sqlite3.connect(readonly_uri(db_path), uri=True)
     try:
         rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         if rows != ["ok"]:

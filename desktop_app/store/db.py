@@ -11,6 +11,7 @@ import sqlite3
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from urllib.request import pathname2url
 
 from desktop_app.errors import UserFacingError
 from desktop_app.store import migrations
@@ -23,8 +24,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
     """A configured connection; autocommit mode, transactions are explicit."""
-    uri = f"file:{Path(path).as_posix()}{'?mode=ro' if readonly else ''}"
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=10,
+    target = readonly_uri(path) if readonly else str(path)
+    conn = sqlite3.connect(target, uri=readonly, isolation_level=None, timeout=10,
                            check_same_thread=True)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
@@ -33,6 +34,12 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
     return conn
+
+
+def readonly_uri(path: Path | str) -> str:
+    """A read-only SQLite URI for any path: drive letters, spaces, 中文, '#', '%' and '?'
+    are escaped (a plain f"file:{path}" breaks on the last three)."""
+    return "file:" + pathname2url(str(Path(path).resolve())) + "?mode=ro"
 
 
 @contextmanager

@@ -226,3 +226,18 @@ def test_database_put_back_from_an_older_copy_gets_a_new_instance(data_dir):
         assert s.instance != first                       # and stays on the new one
     finally:
         s.close()
+
+
+@pytest.mark.parametrize("name", ["数据 目录", "a#b", "50%", "what?"])
+def test_data_folders_with_awkward_names(tmp_path, name):
+    from desktop_app.services.office import init_office
+    from desktop_app.store.db import connect
+    d = tmp_path / name
+    init_office(d, "测试纪委", "TEST").close()
+    s = open_session(d)
+    records.create(s, "unit", {"name": "甲", "category": "乡镇"})
+    s.close()
+    ro = connect(database_path(d), readonly=True)
+    assert ro.execute("SELECT name FROM unit").fetchone()[0] == "甲"
+    ro.close()
+    assert not list(tmp_path.glob("*?mode=ro*"))
