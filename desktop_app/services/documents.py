@@ -170,7 +170,10 @@ def issue(s: Session, family: str, record_id: str, doc_name: str, out_path: Path
                 "issued_date": s.today().isoformat(), "pdf_sha256": sha})
             if family == "letter" and number and not records.get(s, "letter", record_id).get("doc_no"):
                 records.update(s, "letter", record_id, {"doc_no": number})
-            os.replace(tmp, out_path) if _same_device(tmp, out_path) else _copy(tmp, out_path)
+            if _same_device(tmp, out_path):
+                os.replace(tmp, out_path)
+            else:
+                _copy(tmp, out_path)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
