@@ -57,7 +57,8 @@ def summary(args, data_dir: Path, emit) -> int:
     for key, title in (("overdue", "已逾期"), ("due_soon", "临期（含今日到期）")):
         _out(f"{title}：{len(result[key])} 项")
         for item in result[key][:30]:
-            _out(f"  {item['due_date']}  {item['family_label']}·{item['label']}  {item['title']}")
+            guess = "（该年无节假日表，按周末估算）" if item.get("estimated") else ""
+            _out(f"  {item['due_date']}{guess}  {item['family_label']}·{item['label']}  {item['title']}")
     return 0
 
 
