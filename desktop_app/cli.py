@@ -92,11 +92,19 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args) -> int:
     from desktop_app import commands
     if args.command in (None, "gui"):
-        return commands.gui(args, data_dir_of(args))
+        return _gui(args, data_dir_of(args))
     handler = getattr(args, "handler", None)
     if handler is not None:            # commands registered by other packages
         return handler(args)
     return getattr(commands, args.command)(args, data_dir_of(args), _emit)
+
+
+def _gui(args, data_dir: Path) -> int:
+    try:
+        from ui.app import run_gui     # the one late import of the GUI (ARCHITECTURE.md §2)
+    except ImportError as exc:
+        raise UserFacingError(f"桌面界面不可用（{exc}）。请在程序目录运行 pip install -e . 重新安装。") from exc
+    return run_gui(data_dir, demo=args.demo)
 
 
 if __name__ == "__main__":

@@ -135,17 +135,3 @@ def _offer_backup(data_dir: Path) -> None:
     if good is not None:
         _out(f"最新的完好备份：{good.created:%Y-%m-%d %H:%M}（{good.records} 条记录）{good.path}")
         _out(f"恢复：taizhang --data-dir {data_dir} --user 用户名 --password-file 口令文件 restore {good.path}")
-
-
-def gui(args, data_dir: Path) -> int:
-    try:
-        from ui.app import run_gui     # the one late import of the GUI (ARCHITECTURE.md §2)
-    except ImportError as exc:
-        if args.demo:
-            from desktop_app.demo import ensure_demo
-            from desktop_app.security.demo_account import ensure_demo_admin
-            ensure_demo(data_dir)
-            ensure_demo_admin(data_dir)
-            return summary(type("A", (), {"json": False, "demo": True, "user": None})(), data_dir, None)
-        raise UserFacingError(f"桌面界面不可用：{exc}") from exc
-    return run_gui(data_dir, demo=args.demo)
