@@ -88,12 +88,13 @@ def open_path(path: Path) -> bool:
     return ok
 
 
-def print_html(parent: QWidget | None, html_text: str, title: str) -> bool:
-    """QPrintDialog (300 dpi, in Chinese via qtbase_zh_CN), then print; True when printed."""
+def ask_html_printer(parent: QWidget | None, title: str):
+    """QPrintDialog (300 dpi, in Chinese via qtbase_zh_CN) for an HTML table or 档案;
+    the QPrinter, or None when cancelled. The printing itself is a job: painting on
+    a QPrinter may happen in a worker thread, and a long list takes seconds."""
     from PySide6.QtCore import QMarginsF
     from PySide6.QtGui import QPageLayout
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-    from ui.dossier_doc import make_document
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setResolution(300)
     printer.setDocName(title)
@@ -101,10 +102,13 @@ def print_html(parent: QWidget | None, html_text: str, title: str) -> bool:
     printer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(f"打印 {title}")
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return False
+    return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def print_html(html_text: str, printer) -> None:
+    """Lay out and print; safe in a worker thread (the document is made there)."""
+    from ui.dossier_doc import make_document
     make_document(html_text).print_(printer)
-    return True
 
 
 def ask_printer(parent: QWidget | None, title: str):

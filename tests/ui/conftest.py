@@ -8,6 +8,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"     # before anything imports Qt
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,7 @@ class Answers:
         self.save_file: Path | None = None
         self.opened: list[Path] = []
         self.printed: list[str] = []
+        self.printers: list = []
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +75,15 @@ def answers(monkeypatch) -> Answers:
     monkeypatch.setattr(dialogs, "open_file_name", lambda *args, **kw: a.open_file)
     monkeypatch.setattr(dialogs, "save_file_name", lambda *args, **kw: a.save_file)
     monkeypatch.setattr(dialogs, "open_path", lambda path: a.opened.append(path) or True)
-    monkeypatch.setattr(dialogs, "print_html", lambda parent, html, title: a.printed.append(title) or True)
+    def printer(parent, title):        # a real print, to a PDF file instead of paper
+        from PySide6.QtPrintSupport import QPrinter
+        a.printed.append(title)
+        p = QPrinter(QPrinter.PrinterMode.HighResolution)
+        p.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        p.setOutputFileName(str(Path(tempfile.mkdtemp()) / "printed.pdf"))
+        a.printers.append(p)
+        return p
+    monkeypatch.setattr(dialogs, "ask_html_printer", printer)
     return a
 
 

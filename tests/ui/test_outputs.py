@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 
@@ -72,6 +73,9 @@ def test_dossier_in_date_order_pdf_and_print(window, ctx, qtbot, tmp_path, answe
     assert entries[0].family_label in text
     window.print_current()                                    # Ctrl+P on this page
     assert answers.printed == [f"廉政档案-{page.dossier.person['name']}"]
+    printed = Path(answers.printers[-1].outputFileName())        # really printed, in the job
+    with pdfplumber.open(printed) as pdf:
+        assert page.dossier.person["name"] in unicodedata.normalize("NFKC", pdf.pages[0].extract_text())
     assert [e["action"] for e in _audit(ctx, "导出")][-1:] == ["导出"]
     assert len(_audit(ctx, "打印")) == 1
 
@@ -100,6 +104,7 @@ def test_print_the_filtered_list(window, ctx, answers):
     page = window.show_page("letter")
     window.print_current()                                    # Ctrl+P on a list page
     assert answers.printed == ["函件台账"]
+    assert Path(answers.printers[-1].outputFileName()).stat().st_size > 1000
     assert len(_audit(ctx, "打印")) == 1 and str(page.model.total) in _audit(ctx, "打印")[0]["detail"]
     from ui.list_print import list_html
     s = ctx.open_session()

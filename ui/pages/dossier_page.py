@@ -139,7 +139,13 @@ class DossierPage(QWidget):
         if self.dossier is None:
             return
         p = self.dossier.person
-        if dialogs.print_html(self, self._html(), f"廉政档案-{p['name']}"):
-            pid, name = p.id, p["name"]
-            self.ctx.jobs.run(lambda s, job: outputs.record_output(
-                s, "打印", "廉政档案", family="person", record_id=pid, detail={"name": name}))
+        printer = dialogs.ask_html_printer(self, f"廉政档案-{p['name']}")
+        if printer is None:
+            return
+        html_text, pid, name = self._html(), p.id, p["name"]
+
+        def work(s, job):
+            dialogs.print_html(html_text, printer)
+            outputs.record_output(s, "打印", "廉政档案", family="person", record_id=pid,
+                                  detail={"name": name})
+        self.ctx.jobs.run(work, title="正在打印廉政档案…", parent=self)

@@ -181,10 +181,15 @@ class ListPage(QWidget):
 
     def _print_html(self, result) -> None:
         html_text, rows = result
-        if dialogs.print_html(self, html_text, f"{self.fam.label}台账"):
-            fam, label = self.fam.name, self.fam.label
-            self.ctx.jobs.run(lambda s, job: outputs.record_output(
-                s, "打印", f"{label}列表", family=fam, detail={"rows": rows}))
+        printer = dialogs.ask_html_printer(self, f"{self.fam.label}台账")
+        if printer is None:
+            return
+        fam, label = self.fam.name, self.fam.label
+
+        def work(s, job):
+            dialogs.print_html(html_text, printer)
+            outputs.record_output(s, "打印", f"{label}列表", family=fam, detail={"rows": rows})
+        self.ctx.jobs.run(work, title=f"正在打印{label}…", parent=self)
 
     def export(self) -> None:
         suggested = f"{self.fam.label}-{self.ctx.today().isoformat()}.xlsx"
