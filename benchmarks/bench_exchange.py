@@ -27,7 +27,6 @@ import json
 import os
 import platform
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -35,22 +34,11 @@ import sys
 import time
 from pathlib import Path
 
-from common import BENCH_DIR, RESULTS, ROOT, bench_folder
+from common import BENCH_DIR, RESULTS, ROOT, bench_folder, peak_rss_mb
 
 ADMIN, EXCHANGE = "bench-管理员口令", "bench-交换口令"
 COUNTY, CITY = BENCH_DIR / "exchange-county", BENCH_DIR / "exchange-city"
 TARGETS = {"export": (30.0, 300.0), "import": (45.0, 300.0)}
-
-
-def peak_rss_mb() -> float:
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def attachment_bytes(folder: Path) -> int:

@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -31,23 +30,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import peak_rss_mb  # noqa: E402  (the benchmarks folder is on sys.path)
+
 log = logging.getLogger("bench_package")
 ADMIN = "bench-admin"
 EXCHANGE = "bench-交换口令"
 PHASES = ["archive", "write", "copy", "stage", "verify", "extract"]
 EXPORT = ("archive", "write", "copy")
 IMPORT = ("stage", "verify", "extract")
-
-
-def peak_rss_mb() -> float:
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def make_inputs(work: Path, total_mb: int, blobs: int) -> None:

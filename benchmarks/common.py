@@ -67,6 +67,19 @@ def bench_folder(records: int = 100_000, attachments: int = 1000) -> Path:
     return demo_folder(f"core-{records}", records, attachments)
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM; getrusage where /proc is absent)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def timed(fn, repeat: int) -> list[float]:
     out = []
     for _ in range(repeat):

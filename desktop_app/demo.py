@@ -14,11 +14,9 @@ from pathlib import Path
 from typing import Callable
 
 from desktop_app import demo_text as W
-from desktop_app.domain.deadlines import period_label
 from desktop_app.services import records as R
 from desktop_app.services.office import init_office
 from desktop_app.services.session import Session, database_path, open_session
-from desktop_app.store.db import transaction
 
 log = logging.getLogger(__name__)
 

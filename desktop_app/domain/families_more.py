@@ -1,7 +1,7 @@
 """Record families of domain.md §2.4–§2.11 (rectification onwards)."""
 from __future__ import annotations
 
-from desktop_app.domain.families import B, C, D, F, I, L, LT, R, RS, T, _rule
+from desktop_app.domain.families import B, C, D, F, I, L, LT, R, RS
 from desktop_app.domain.schema import Deadline, Family, Field
 
 RECTIFICATION = Family(

@@ -27,7 +27,7 @@ from pathlib import Path
 from desktop_app.errors import UserFacingError
 from desktop_app.security import authz, backup, backup_format as bf
 from desktop_app.security.backup import BackupInfo
-from desktop_app.security.backup_crypto import BackupDamaged, WrongPassphrase
+from desktop_app.security.backup_crypto import WrongPassphrase
 from desktop_app.security.roles import Permission, permissions_of
 from desktop_app.store import audit, revision
 from desktop_app.store.db import DB_NAME, open_database, transaction

@@ -153,7 +153,7 @@ def set_status(s: Session, family_name: str, record_id: str, target: str) -> Sav
 def void(s: Session, family_name: str, record_id: str, reason: str) -> Saved:
     authz.require(s, Permission.WRITE_RECORD)
     fam = family(family_name)
-    rec = _editable(s, fam, record_id)
+    _editable(s, fam, record_id)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("void_reason", "作废必须填写理由。")

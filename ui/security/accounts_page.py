@@ -6,14 +6,14 @@ audits it."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView,
-                               QInputDialog, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QHeaderView,
+                               QInputDialog, QLabel, QPushButton, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from desktop_app.security import accounts, authz
 from desktop_app.security.roles import roles_for_mode
 from ui import dialogs
-from ui.security.common import error_label, make_jobs, show_in
+from ui.security.common import error_label, make_jobs, read_only_table, show_in
 from ui.security.password_dialogs import AccountDialog, NewPasswordDialog
 from ui.security.relatives import RelativesDialog
 
@@ -51,13 +51,8 @@ class AccountsPage(QWidget):
         layout.addLayout(row)
         self.error = error_label()
         layout.addWidget(self.error)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = read_only_table(COLUMNS)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
         layout.addWidget(self.table, 1)
         self.refresh()
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
-                               QLineEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QInputDialog, QLabel,
+                               QLineEdit, QPushButton, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
 from desktop_app.security import backup, policy, restore
 from desktop_app.security.roles import Permission, permissions_of
 from ui import dialogs
-from ui.security.common import error_label, make_jobs, show_in
+from ui.security.common import error_label, make_jobs, read_only_table, show_in
 
 COLUMNS = ("时间", "类型", "记录数", "附件", "大小", "加密", "位置")
 
@@ -54,16 +54,11 @@ class BackupsPage(QWidget):
         layout.addLayout(row)
         self.error = error_label()
         layout.addWidget(self.error)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = read_only_table(COLUMNS)
         header = self.table.horizontalHeader()
         for column in range(6):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
         layout.addWidget(self.table, 1)
         self.refresh()
 

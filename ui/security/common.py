@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableWidget, QWidget
 
 from ui import dialogs
 from ui.jobs import Jobs, SyncJobs
@@ -24,6 +24,17 @@ def make_jobs(open_session: Callable | None, *, synchronous: bool = False, paren
     """A runner whose jobs get sessions from ``open_session`` (an identity's)."""
     kind = SyncJobs if synchronous else Jobs
     return kind(open_session, error_handler or show_job_error, parent)
+
+
+def read_only_table(columns) -> QTableWidget:
+    """A table of whole rows to pick one from (accounts, backups)."""
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(list(columns))
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    return table
 
 
 def error_label() -> QLabel:
