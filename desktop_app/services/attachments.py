@@ -3,6 +3,9 @@
 
 The file is copied (streamed, hashed on the way) to a temporary name in the
 store and renamed into place; a file already present is not copied again.
+The name a clerk's file had is kept as display text, cleaned by
+``desktop_app.filenames`` when stored; copies are written only under cleaned
+names inside the intended folder.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from pathlib import Path
 from desktop_app.domain.record import Saved
 from desktop_app.domain.registry import family
 from desktop_app.errors import UserFacingError
+from desktop_app.filenames import clean_name, inside, require_sha256
 from desktop_app.security import authz
 from desktop_app.security.roles import Permission
 from desktop_app.services import records
@@ -25,7 +29,9 @@ CHUNK = 1 << 20
 
 
 def blob_path(s: Session, sha256: str) -> Path:
-    return s.attachments_dir / sha256[:2] / sha256
+    """Where the store keeps a file; ``sha256`` must be a well-formed hash."""
+    sha = require_sha256(sha256)
+    return inside(s.attachments_dir, sha[:2], sha)
 
 
 def _limit_bytes(s: Session) -> int:
@@ -87,7 +93,7 @@ def add_attachment(s: Session, family_name: str, record_id: str, source: Path | 
     source = Path(source)
     sha, size = store_file(s, source)
     return records.create(s, "attachment", {"owner_family": fam.name, "owner_id": record_id,
-                                            "sha256": sha, "filename": source.name[:255],
+                                            "sha256": sha, "filename": clean_name(source.name),
                                             "size": size})
 
 
@@ -98,6 +104,22 @@ def attachments_of(s: Session, family_name: str, record_id: str):
 
 
 def export_copy(s: Session, sha256: str, target: Path) -> Path:
+    """A copy of a stored file at ``target``, a path the clerk chose in a save dialog."""
     authz.require(s, Permission.READ_RECORD)
-    shutil.copyfile(blob_path(s, sha256), target)
+    source = blob_path(s, sha256)
+    if not source.is_file():
+        raise UserFacingError(f"附件的文件不见了（{sha256[:12]}…），请运行“检查数据库”。")
+    try:
+        shutil.copyfile(source, target)
+    except OSError as exc:
+        raise UserFacingError(f"无法写入 {target}：{exc.strerror or exc}") from exc
     return target
+
+
+def copy_to_open(s: Session, sha256: str, filename: str) -> Path:
+    """A copy under the file's own (cleaned) name in ``tmp/`` of the data folder,
+    for opening with the system's program; the store itself names files by hash."""
+    sha = require_sha256(sha256)
+    folder = inside(s.data_dir, "tmp", sha[:12])
+    folder.mkdir(parents=True, exist_ok=True)
+    return export_copy(s, sha, inside(folder, clean_name(filename)))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop_app.filenames import clean_name
 from desktop_app.services import attachments
 from ui import dialogs
 from ui.models.rows_model import Row, RowsModel
@@ -23,11 +24,10 @@ def human_size(n: int) -> str:
 
 
 def _copy_out(s, sha: str, filename: str, target: Path | None) -> Path:
-    """A copy of the stored file under its own name (the store names files by hash)."""
+    """A copy of the stored file: to ``target`` (chosen in a save dialog) or, to open
+    it, under its cleaned name inside the data folder (the store names files by hash)."""
     if target is None:
-        folder = s.data_dir / "tmp" / sha[:12]
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / filename
+        return attachments.copy_to_open(s, sha, filename)
     return attachments.export_copy(s, sha, target)
 
 
@@ -102,7 +102,7 @@ class AttachmentsPanel(QWidget):
         r = self._selected()
         if r is None:
             return
-        target = dialogs.save_file_name(self, "附件另存为", r["filename"], "所有文件 (*)")
+        target = dialogs.save_file_name(self, "附件另存为", clean_name(r["filename"]), "所有文件 (*)")
         if target is not None:
             self.ctx.jobs.run(lambda s, job: _copy_out(s, r["sha256"], r["filename"], target),
                               on_done=lambda p: dialogs.show_info(self, f"已保存到 {p}"), parent=self)
