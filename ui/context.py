@@ -14,6 +14,7 @@ from desktop_app.domain.calendar import WorkCalendar
 from desktop_app.domain.record import Changes
 from desktop_app.services.session import Session, open_session
 from ui import directory
+from ui.forms.record_windows import RecordWindows
 from ui.jobs import Jobs, SyncJobs
 from ui.settings import UiSettings
 
@@ -79,6 +80,7 @@ class AppContext:
         self.jobs = (SyncJobs if synchronous else Jobs)(self.open_session, handler)
         self.settings = UiSettings(self.data_dir)
         self.directory = Directory(self)
+        self.record_windows = RecordWindows()      # one window per record
         self.crash = None               # the CrashReporter, set by ui.app
 
     @classmethod

@@ -33,7 +33,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.pages: dict[str, QWidget] = {}
-        self.dialogs: list[QWidget] = []
         self.setWindowTitle(ctx.title)
         self.nav = Navigation()
         self.stack = QStackedWidget()
@@ -97,16 +96,17 @@ class MainWindow(QMainWindow):
         return next((k for k, p in self.pages.items() if p is page), None)
 
     def open_record(self, family: str, record_id: str | None, prefill: dict | None = None):
-        d = open_record_dialog(self.ctx, family, record_id, prefill, parent=self)
-        self.dialogs = [x for x in self.dialogs if x.isVisible()] + [d]
-        return d
+        return open_record_dialog(self.ctx, family, record_id, prefill, parent=self)
 
     def open_dossier(self, person_id: str) -> None:
+        if not self.ctx.record_windows.close_all(self._ask_discard):
+            return
         page = self.show_page(DOSSIER)
         page.show_person(person_id)
-        for d in self.dialogs:
-            if d.isVisible():
-                d.close()
+
+    def _ask_discard(self, n: int) -> bool:
+        where = "一个记录窗口" if n == 1 else f"{n} 个记录窗口"
+        return dialogs.ask_yes_no(self, f"{where}中有尚未保存的修改。不保存就关闭吗？", "尚未保存")
 
     # -- menus ----------------------------------------------------------------
     def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -196,6 +196,9 @@ class MainWindow(QMainWindow):
                           "<p>本系统为非涉密系统，严禁录入涉密信息。</p>")
 
     def closeEvent(self, event) -> None:
+        if not self.ctx.record_windows.close_all(self._ask_discard):
+            event.ignore()
+            return
         from ui.exchange.worker import wait_all
         wait_all(5000, cancel=True)      # an export or import is stopped cleanly, not cut off
         self.ctx.settings.save_geometry("main", self)

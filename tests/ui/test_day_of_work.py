@@ -10,7 +10,7 @@ from desktop_app.services import records
 from ui.pages.navigation import DASHBOARD, SEARCH
 from ui.widgets.pickers import PickerDialog
 
-from uihelp import open_dialogs, type_text
+from uihelp import close_window, double_click_row, open_dialogs, record_windows, type_text
 
 
 def _only_dialog(family: str):
@@ -96,8 +96,9 @@ def _add_rectification(qtbot, talk_dialog) -> str:
     qtbot.mouseClick(item.save_close_button, Qt.MouseButton.LeftButton)
     assert items_tab.model.rowCount() == 1
     rect_id = d.record.id
-    d.close()
-    talk_dialog.close()
+    close_window(d)
+    close_window(talk_dialog)
+    assert record_windows() == []
     return rect_id
 
 
@@ -115,14 +116,14 @@ def test_a_day_of_work(window, ctx, qtbot, monkeypatch, answers):
     dash.show_level(Level.ORANGE)
     row = next(r for r in range(dash.due_model.rowCount())
                if dash.due_model.rows[r].cells[-1] == "接待标准执行不严")
-    dash.due_table.doubleClicked.emit(dash.due_model.index(row, 0))
+    double_click_row(qtbot, dash.due_table, row)
     item = _only_dialog("rect_item")
 
     # complete it
     done = next(b for b in item.findChildren(type(item.save_button)) if b.text() == "改为“已完成”")
     qtbot.mouseClick(done, Qt.MouseButton.LeftButton)
     assert item.record.status == "已完成" and item.record.get("completed_date") == "2026-03-10"
-    item.close()
+    close_window(item)
     assert ("rect_item", "接待标准执行不严") not in {(d.family, d.title) for d in dash.data.due}
 
     # void another record with a reason

@@ -41,3 +41,27 @@ def type_text(qtbot, widget, text: str) -> None:
             event = QInputMethodEvent()
             event.setCommitString(ch)
             QApplication.sendEvent(widget, event)
+
+
+def double_click_row(qtbot, view, row: int, column: int = 0) -> None:
+    """A real double-click on a row of a table, as a clerk's mouse does it."""
+    from PySide6.QtCore import Qt
+    index = view.model().index(row, column)
+    view.scrollTo(index)
+    pos = view.visualRect(index).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def close_window(window) -> None:
+    """Close as the title bar's close button does, then let Qt delete what it deletes."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    window.close()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def record_windows():
+    """Every record window alive (shown or not), by asking Qt, not our registry."""
+    from PySide6.QtWidgets import QApplication
+    from ui.forms.record_dialog import RecordDialog
+    return [w for w in QApplication.allWidgets() if isinstance(w, RecordDialog)]

@@ -10,7 +10,7 @@ from desktop_app.filenames import clean_name
 from desktop_app.services import attachments
 from ui import dialogs
 from ui.models.rows_model import Row, RowsModel
-from ui.widgets.table import make_table, set_widths
+from ui.widgets.table import make_table, on_open, set_widths
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class AttachmentsPanel(QWidget):
         self.table = make_table(self)
         self.table.setModel(self.model)
         set_widths(self.table, [240, 80, 300, 150])
-        self.table.doubleClicked.connect(lambda _: self.open_selected())
+        on_open(self.table, lambda _: self.open_selected())
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.add_button = QPushButton("添加附件…")

@@ -8,7 +8,7 @@ from desktop_app.domain.registry import FAMILIES
 from desktop_app.domain.schema import Family
 from desktop_app.services.queries import ListFilter
 from ui.models.record_model import RECORD_ID_ROLE, RecordTableModel
-from ui.widgets.table import make_table, set_widths
+from ui.widgets.table import make_table, on_open, set_widths
 
 
 def children_of(family: str) -> list[Family]:
@@ -26,7 +26,7 @@ class ChildrenPanel(QWidget):
         self.table = make_table(self)
         self.table.setModel(self.model)
         set_widths(self.table, [c.width for c in self.model.columns])
-        self.table.doubleClicked.connect(self._open)
+        on_open(self.table, self._open)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.new_button = QPushButton(f"新增{child.label}…")

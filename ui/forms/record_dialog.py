@@ -21,6 +21,7 @@ from ui.forms import actions
 from ui.forms.attachments_panel import AttachmentsPanel
 from ui.forms.children_panel import ChildrenPanel, children_of
 from ui.forms.record_form import RecordForm
+from ui.forms.record_windows import raise_window
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,8 @@ class RecordDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.fam = ctx, get_family(family)
         self.record: Record | None = None
+        self.record_id = record_id
+        self._discard = False
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(f"新建{self.fam.label}" if record_id is None else self.fam.label)
@@ -209,7 +212,7 @@ class RecordDialog(QDialog):
                           on_error=self.show_error, parent=self)
 
     def _saved(self, saved: Saved, close: bool) -> None:
-        self.record = saved.record
+        self.record, self.record_id = saved.record, saved.record.id
         if saved.changes.families:
             self.ctx.bus.changed.emit(saved.changes)
         if close:
@@ -258,10 +261,21 @@ class RecordDialog(QDialog):
         return open_record_dialog(self.ctx, family, record_id, prefill, parent=self)
 
     # -- closing --------------------------------------------------------------
+    def record_key(self) -> tuple[str, str | None]:
+        return self.fam.name, self.record_id
+
+    def has_unsaved_changes(self) -> bool:
+        return not self._discard and not self.read_only and self.form.is_dirty()
+
+    def discard_changes(self) -> None:
+        """The user already agreed to lose them (asked once for several windows)."""
+        self._discard = True
+
     def reject(self) -> None:
-        if not self.read_only and self.form.is_dirty() and not dialogs.ask_yes_no(
+        if self.has_unsaved_changes() and not dialogs.ask_yes_no(
                 self, "有尚未保存的修改。不保存就关闭吗？", "尚未保存"):
             return
+        self._discard = True            # asked once: closing may pass here again
         super().reject()
 
     def done(self, result: int) -> None:
@@ -271,8 +285,15 @@ class RecordDialog(QDialog):
 
 def open_record_dialog(ctx, family: str, record_id: str | None = None,
                        prefill: dict | None = None, parent: QWidget | None = None) -> RecordDialog:
-    """Shows the dialog window-modal without blocking (tests can drive it)."""
+    """The one way a record window opens: the record's open window is raised if
+    there is one, otherwise a new one is shown window-modal without blocking
+    (tests can drive it)."""
+    windows = ctx.record_windows
+    existing = windows.find(family, record_id)
+    if existing is not None:
+        raise_window(existing)
+        return existing
     d = RecordDialog(ctx, family, record_id, prefill, parent)
+    windows.add(d)
     d.show()
     return d
-

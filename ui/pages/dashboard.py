@@ -16,7 +16,7 @@ from ui import style
 from ui.columns import cn_date
 from ui.models.rows_model import PAYLOAD_ROLE, Row, RowsModel
 from ui.widgets.date_edit import WEEKDAYS
-from ui.widgets.table import make_table, set_widths
+from ui.widgets.table import make_table, on_open, set_widths
 
 QUARTER_FAMILIES = ("talk", "letter", "rectification", "rect_item", "duty_report",
                     "warning_session", "major_matter", "request", "reminder", "meeting",
@@ -117,8 +117,7 @@ class DashboardPage(QWidget):
         self.due_table = make_table(box)
         self.due_table.setModel(self.due_model)
         set_widths(self.due_table, [64, 92, 76, 84, 96, 300], stretch=5)
-        self.due_table.doubleClicked.connect(lambda i: self._open(self.due_model, i))
-        self.due_table.activated.connect(lambda i: self._open(self.due_model, i))
+        on_open(self.due_table, lambda i: self._open(self.due_model, i))
         v.addWidget(self.due_table, 1)
         return box
 
@@ -149,7 +148,7 @@ class DashboardPage(QWidget):
         self.recent_table = make_table(box)
         self.recent_table.setModel(self.recent_model)
         set_widths(self.recent_table, [84, 84, 64, 200], stretch=3)
-        self.recent_table.doubleClicked.connect(lambda i: self._open(self.recent_model, i))
+        on_open(self.recent_table, lambda i: self._open(self.recent_model, i))
         v.addWidget(self.recent_table, 1)
         return box
 

@@ -13,7 +13,7 @@ from ui import dialogs, dossier_doc
 from ui.columns import cn_date
 from ui.models.rows_model import PAYLOAD_ROLE, Row, RowsModel
 from ui.widgets.pickers import RefEdit
-from ui.widgets.table import make_table, set_widths
+from ui.widgets.table import make_table, on_open, set_widths
 
 
 def _export_pdf(s, job, html_text: str, path, person_id: str, name: str):
@@ -56,7 +56,7 @@ class DossierPage(QWidget):
         self.table = make_table(self)
         self.table.setModel(self.model)
         set_widths(self.table, [120, 120, 420, 150, 80], stretch=2)
-        self.table.doubleClicked.connect(self._open)
+        on_open(self.table, self._open)
         layout.addWidget(self.table, 1)
         self.note = QLabel("请选择人员。查阅廉政档案会记入审计日志。")
         self.note.setObjectName("muted")

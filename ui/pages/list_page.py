@@ -13,7 +13,7 @@ from desktop_app.services.queries import ListFilter
 from ui import dialogs, list_print
 from ui.models.record_model import RECORD_ID_ROLE, RecordTableModel
 from ui.widgets.filter_bar import FilterBar
-from ui.widgets.table import make_table, set_widths
+from ui.widgets.table import make_table, on_open, set_widths
 from ui.xlsx_export import export_list
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ class ListPage(QWidget):
         layout.addWidget(self.filters)
         self.table = make_table(self, sortable=True)
         self.table.setModel(self.model)
-        self.table.doubleClicked.connect(lambda i: self.open_selected())
+        on_open(self.table, lambda i: self.open_selected())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         header = self.table.horizontalHeader()

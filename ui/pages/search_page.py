@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLa
 from desktop_app.domain.registry import FAMILIES
 from desktop_app.services import queries
 from ui.models.rows_model import PAYLOAD_ROLE, Row, RowsModel
-from ui.widgets.table import make_table, set_widths
+from ui.widgets.table import make_table, on_open, set_widths
 
 SEARCH_DELAY_MS = 15     # short: a stale search is cancelled (interrupted), not waited for
 
@@ -39,8 +39,7 @@ class SearchPage(QWidget):
         self.table = make_table(self)
         self.table.setModel(self.model)
         set_widths(self.table, [96, 300, 92, 70, 360], stretch=4)
-        self.table.doubleClicked.connect(self._open)
-        self.table.activated.connect(self._open)
+        on_open(self.table, self._open)
         layout.addWidget(self.table, 1)
         self.status = QLabel("输入文字后自动搜索。")
         self.status.setObjectName("muted")

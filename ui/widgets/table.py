@@ -33,3 +33,10 @@ def set_widths(view: QTableView, widths: list[int], stretch: int | None = None) 
         header = view.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def on_open(view, slot) -> None:
+    """A row is opened by double-click or Enter: ``activated`` covers both (and a
+    single click where the desktop is set to open on single click). Never also
+    ``doubleClicked``: that would open the row twice."""
+    view.activated.connect(slot)
