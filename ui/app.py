@@ -18,6 +18,7 @@ from desktop_app.errors import UserFacingError
 from desktop_app.services.session import database_path
 from ui import dialogs, logging_setup, style
 from ui.crash import CrashReporter
+from ui.qt_zh import MissingChinese
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,8 @@ ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "taizhang.s
 
 
 def install_translators(app: QApplication) -> list[QTranslator]:
-    """qtbase_zh_CN from PySide6's own translations: 确定/取消, context menus, print dialog."""
+    """qtbase_zh_CN from PySide6's own translations: 确定/取消, context menus, print
+    and file dialogs; then the texts that file lacks for this Qt (ui.qt_zh)."""
     QLocale.setDefault(ZH_CN)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     loaded = []
@@ -37,6 +39,9 @@ def install_translators(app: QApplication) -> list[QTranslator]:
             loaded.append(tr)
         else:
             log.warning("Qt translation %s_zh_CN not found in %s", name, folder)
+    missing = MissingChinese(app)          # searched first: installed last
+    app.installTranslator(missing)
+    loaded.append(missing)
     return loaded
 
 

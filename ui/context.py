@@ -102,5 +102,7 @@ class AppContext:
 
     @property
     def title(self) -> str:
+        """The office; Qt adds " — 监督台账" to every window title itself
+        (``setApplicationDisplayName`` in ui.app), so no title names the program."""
         suffix = "（演示数据）" if self.demo else ""
-        return f"监督台账 — {self.office_name}{suffix}"
+        return f"{self.office_name}{suffix}"

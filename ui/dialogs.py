@@ -70,14 +70,42 @@ def ask_reason(parent: QWidget | None, title: str, prompt: str) -> str | None:
     return d.edit.toPlainText().strip()
 
 
+def _ask_path(parent: QWidget | None, title: str, start: str, filters: str, *,
+              save: bool = False, folder: bool = False) -> Path | None:
+    """One file dialog for every purpose. Where Qt draws it itself (no native dialog
+    on the desktop) its texts come from qtbase_zh_CN plus ui.qt_zh, and its dates
+    and sizes from ui.qt_zh.ChineseColumns instead of the system locale."""
+    from ui.qt_zh import ChineseColumns
+    d = QFileDialog(parent, title, "", filters)
+    d.setProxyModel(ChineseColumns(d))
+    if folder:
+        d.setFileMode(QFileDialog.FileMode.Directory)
+        d.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    elif save:
+        d.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        d.setFileMode(QFileDialog.FileMode.AnyFile)
+    else:
+        d.setFileMode(QFileDialog.FileMode.ExistingFile)
+    if start:
+        d.selectFile(start)
+    try:
+        if d.exec() != QDialog.DialogCode.Accepted or not d.selectedFiles():
+            return None
+        return Path(d.selectedFiles()[0])
+    finally:
+        d.deleteLater()
+
+
 def open_file_name(parent: QWidget | None, title: str = "选择文件", filters: str = "所有文件 (*)") -> Path | None:
-    path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
-    return Path(path) if path else None
+    return _ask_path(parent, title, "", filters)
 
 
 def save_file_name(parent: QWidget | None, title: str, suggested: str, filters: str) -> Path | None:
-    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
-    return Path(path) if path else None
+    return _ask_path(parent, title, suggested, filters, save=True)
+
+
+def existing_folder(parent: QWidget | None, title: str) -> Path | None:
+    return _ask_path(parent, title, "", "", folder=True)
 
 
 def open_path(path: Path) -> bool:

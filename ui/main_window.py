@@ -188,7 +188,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("请先打开一个台账列表，再导出。", 5000)
 
     def about(self) -> None:
-        QMessageBox.about(self, "关于监督台账",
+        QMessageBox.about(self, "关于",
                           f"<h3>监督台账</h3><p>版本 {version()}</p>"
                           f"<p>县级纪委监委日常监督工作台账（离线使用，不连接网络）。</p>"
                           f"<p>机关：{self.ctx.office_name}（{self.ctx.office_code}）<br>"

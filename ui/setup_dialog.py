@@ -34,7 +34,7 @@ class SetupDialog(QDialog):
     def __init__(self, data_dir: Path, parent: QWidget | None = None):
         super().__init__(parent)
         self.data_dir = Path(data_dir)
-        self.setWindowTitle("监督台账 — 首次使用设置")
+        self.setWindowTitle("首次使用设置")   # Qt adds " — 监督台账" (application display name)
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         intro = QLabel("欢迎使用监督台账。请先填写本机关的基本信息；带 * 的必须填写，其余以后也可修改。"

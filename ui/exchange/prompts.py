@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from ui import dialogs
 
 
 def show_error(parent: QWidget | None, message: str) -> None:
@@ -25,16 +27,14 @@ def ask_passphrase(parent: QWidget | None, prompt: str) -> str | None:
     return text if ok and text else None
 
 
+# The file dialogs are ui.dialogs' (Chinese texts and dates, see ui.qt_zh).
 def ask_directory(parent: QWidget | None, title: str) -> Path | None:
-    path = QFileDialog.getExistingDirectory(parent, title)
-    return Path(path) if path else None
+    return dialogs.existing_folder(parent, title)
 
 
 def ask_open_file(parent: QWidget | None, title: str, pattern: str) -> Path | None:
-    path, _ = QFileDialog.getOpenFileName(parent, title, "", pattern)
-    return Path(path) if path else None
+    return dialogs.open_file_name(parent, title, pattern)
 
 
 def ask_save_file(parent: QWidget | None, title: str, name: str, pattern: str) -> Path | None:
-    path, _ = QFileDialog.getSaveFileName(parent, title, name, pattern)
-    return Path(path) if path else None
+    return dialogs.save_file_name(parent, title, name, pattern)

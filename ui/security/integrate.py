@@ -110,7 +110,7 @@ class SecurityWindow(QMainWindow):
         from ui.security.backups_page import BackupsPage
         from ui.security.policy_page import PolicyPage
         self.identity = identity
-        self.setWindowTitle(f"监督台账 — 安全与备份（{identity.name}，{identity.role}）")
+        self.setWindowTitle(f"安全与备份（{identity.name}，{identity.role}）")
         self.resize(1100, 720)
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)

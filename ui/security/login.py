@@ -95,7 +95,7 @@ class LoginDialog(_Form):
                  synchronous: bool = False, parent: QWidget | None = None):
         self.data_dir, self.clock = Path(data_dir), clock
         office, _ = office_name(self.data_dir)
-        super().__init__("监督台账 — 登录", f"{office}\n请输入账户名和口令。", "登录",
+        super().__init__("登录", f"{office}\n请输入账户名和口令。", "登录",
                          synchronous=synchronous, parent=parent)
         self.name = QLineEdit()
         self.password = self.password_edit()
@@ -128,7 +128,7 @@ class FirstAdminDialog(_Form):
                  parent: QWidget | None = None):
         self.data_dir, self.clock = Path(data_dir), clock
         office, _ = office_name(self.data_dir)
-        super().__init__("监督台账 — 建立管理员", f"{office}\n这是第一次使用：请建立管理员账户。"
+        super().__init__("建立管理员", f"{office}\n这是第一次使用：请建立管理员账户。"
                          "管理员负责账户、设置、备份和恢复，可再为录入员、审核人、审计员建立账户。",
                          "建立并登录", synchronous=synchronous, parent=parent)
         self.name = QLineEdit(_clerk_name(self.data_dir))   # the name the first-start setup asked for

@@ -29,7 +29,7 @@ class RecoveryDialog(QDialog):
         self.good = None
         self.result_info = None
         self.jobs = make_jobs(None, synchronous=synchronous, parent=self)
-        self.setWindowTitle("监督台账 — 数据库损坏")
+        self.setWindowTitle("数据库损坏")
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("数据库检查发现问题，台账暂时无法使用："))
