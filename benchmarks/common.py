@@ -12,7 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-BENCH_DIR = ROOT / "bench-data"
+# where the reference folders are built (git-ignored); TAIZHANG_BENCH_DATA moves them
+BENCH_DIR = Path(os.environ.get("TAIZHANG_BENCH_DATA") or ROOT / "bench-data")
 RESULTS = ROOT / "benchmarks" / "results"
 BENCH_TODAY = date(2026, 11, 27)
 

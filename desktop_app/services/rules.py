@@ -70,11 +70,14 @@ def on_status(s, fam: Family, rec: Record, target: str) -> dict[str, Any]:
     return {}
 
 
+FOLLOW_UPS = {("rect_extension", "批准")}     # status changes that change other records
+
+
 def after_status(s, fam: Family, rec: Record, target: str):
     """Changes a status change makes to other records, in the same transaction:
     an approved extension moves its item's deadline (and marks the item 延期)."""
     from desktop_app.domain.record import Changes
-    if (fam.name, target) != ("rect_extension", "批准"):
+    if (fam.name, target) not in FOLLOW_UPS:
         return Changes()
     from desktop_app.domain.vocab import workflows
     from desktop_app.services import records
