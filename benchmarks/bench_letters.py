@@ -2,7 +2,7 @@
 
 Run: python benchmarks/bench_letters.py
 Targets (ARCHITECTURE.md §6): one letter warm ≤ 25 ms and ≥ 20× faster than LibreOffice
-converting the same letter from .docx; `python -m desktop_app.letters.cli render` start
+converting the same letter from .docx; `python -m desktop_app.cli letter render` start
 to finish ≤ 0.5 s. Prints a table and writes benchmarks/results/letters.json.
 """
 from __future__ import annotations
@@ -36,7 +36,7 @@ def spec_json(spec) -> dict:
 
 def cold_start(spec_path: Path, work: Path) -> tuple[list[float], float]:
     """Wall time of the CLI as a fresh process; the first run fills the font caches."""
-    cmd = [sys.executable, "-m", "desktop_app.letters.cli", "--data-dir", str(work / "data"),
+    cmd = [sys.executable, "-m", "desktop_app.cli", "--data-dir", str(work / "data"),
            "letter", "render", str(spec_path), "-o", str(work / "cli.pdf")]
 
     def run() -> float:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
 from desktop_app.errors import UserFacingError
+from desktop_app.paths import resource
 from desktop_app.services.session import database_path
 from ui import dialogs, logging_setup, style
 from ui.crash import CrashReporter
@@ -23,7 +24,7 @@ from ui.qt_zh import MissingChinese
 log = logging.getLogger(__name__)
 
 ZH_CN = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
-ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "taizhang.svg"
+ICON = resource("icons", "taizhang.svg")
 
 
 def install_translators(app: QApplication) -> list[QTranslator]:

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from desktop_app.errors import ValidationError
+from desktop_app.paths import resource_dir
 
 log = logging.getLogger(__name__)
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resource_dir()
 HOLIDAY_DIR = RESOURCES / "holidays"
 
 # Years outside this range are typing mistakes, not holiday tables.

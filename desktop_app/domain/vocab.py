@@ -4,11 +4,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from desktop_app.errors import ValidationError
+from desktop_app.paths import resource_dir
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resource_dir()
 
 
 def _load(name: str) -> dict:

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from desktop_app.errors import ValidationError
+from desktop_app.paths import resource
 
 from .dates import format_cn_date, parse_iso_date
 from .spec import FIELD_LABELS, LetterFormat, LetterSpec
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "resources" / "letters"
+TEMPLATE_DIR = resource("letters")
 # Values every template may use besides its own placeholders.
 STANDARD_KEYS = ("office", "number", "date", "signature", "sealed", "mark", "letterhead",
                  "printed_by", "printed_on", "note")

@@ -19,12 +19,14 @@ from typing import Iterable, Mapping, Sequence
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from desktop_app.paths import resource
+
 from .facecache import load_ttfont
 from .fontscan import FontFace, FontScan, scan_fonts
 
 log = logging.getLogger(__name__)
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "letters"
+RESOURCES = resource("letters")
 DEFAULT_DASH_MID = 0.36  # em dash height in SimSun-class fonts (gbt9704.md §6)
 
 

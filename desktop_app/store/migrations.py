@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from pathlib import Path
+
+from desktop_app.paths import sql_dir
 
 log = logging.getLogger(__name__)
-SQL_DIR = Path(__file__).resolve().parent / "sql"
+SQL_DIR = sql_dir()
 
 
 def _sql_file(name: str) -> str:

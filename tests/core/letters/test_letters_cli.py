@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.errors import UserFacingError
-from desktop_app.letters import cli
+from desktop_app.cli import letters as cli
 
 SPEC = {
     "type": "提醒函", "office": "中共××县纪律检查委员会", "number": "×纪函〔2026〕5号",
@@ -109,7 +109,7 @@ def test_fonts_prints_the_report(fonts, font_cache, capsys):
 
 def test_module_entry_point_prints_one_line_and_exits_1(tmp_path, fonts):
     spec = _write(tmp_path, b"{ broken")
-    run = subprocess.run([sys.executable, "-m", "desktop_app.letters.cli", "--data-dir", str(tmp_path),
+    run = subprocess.run([sys.executable, "-m", "desktop_app.cli", "--data-dir", str(tmp_path),
                           "letter", "render", str(spec), "-o", str(tmp_path / "x.pdf")],
                          capture_output=True, text=True, encoding="utf-8")
     assert run.returncode == 1
