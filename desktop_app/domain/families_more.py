@@ -321,6 +321,22 @@ LETTER_TEMPLATE = Family(
     list_columns=("doc_type", "version", "status", "note"),
 )
 
+REPORT_DEF = Family(
+    "report_def", "报表定义", workflow="template", title=("title", "version"),
+    date_field="created_at", type_field="base",
+    fields=(
+        Field("name", "报表代号", required=True, max_len=40, searchable=False,
+              help="英文字母、数字和下划线，如 talk_county"),
+        Field("title", "表名", required=True, max_len=60),
+        Field("base", "所据内置报表", max_len=40, searchable=False),
+        Field("version", "版本", required=True, max_len=20),
+        Field("content", "报表定义（JSON）", LT, required=True, max_len=60000, searchable=False,
+              help="行、列、统计方式和筛选条件，由报表引擎检查后运行"),
+        Field("note", "修改说明", max_len=200),
+    ),
+    list_columns=("title", "base", "version", "status", "note"),
+)
+
 ATTACHMENT = Family(
     "attachment", "附件", workflow="master", title=("filename",), date_field="created_at",
     fields=(

@@ -13,7 +13,7 @@ FAMILIES: dict[str, Family] = {fam.name: fam for fam in (
     f2.DUTY_REPORT, f2.WARNING_SESSION, f2.MAJOR_MATTER, f2.REQUEST, f2.REMINDER,
     f2.MEETING, f2.TOPIC, f2.MEETING_REMINDER, f2.MEETING_TASK,
     f2.RESP_TEMPLATE, f2.RESP_ITEM, f2.RESP_ENTRY, f2.FOCUS_ITEM, f2.DOCUMENT,
-    f2.LETTER_TEMPLATE, f2.ATTACHMENT,
+    f2.LETTER_TEMPLATE, f2.REPORT_DEF, f2.ATTACHMENT,
 )}
 
 # Labels accepted on the command line and in the GUI for a family.

@@ -16,7 +16,7 @@ Export scope, by the relation of the recipient to us:
 ======== =========================================================================
 upper    our own partition: every record family and the conflict rows of our
          records (a county reports to the city)
-lower    our own templates and lists (``resp_template``, ``resp_item``,
+lower    our own templates and lists (``resp_template``, ``resp_item``, ``report_def``,
          ``focus_item``, their conflict rows) and our holiday tables; plus, unless
          switched off, the recipient's own partition as we hold it — so a county
          restored from a backup gets its records back, and the city relays between
@@ -43,7 +43,7 @@ from desktop_app.domain.registry import FAMILIES
 
 CONFLICT_TABLE = "sync_conflict"
 SHARED_TABLE = "shared_setting"
-TEMPLATE_TABLES = frozenset({"resp_template", "resp_item", "focus_item"})
+TEMPLATE_TABLES = frozenset({"resp_template", "resp_item", "focus_item", "report_def"})
 FAMILY_TABLES = tuple(FAMILIES)
 # The order rows are exported and applied in: holiday tables first (the deadlines of
 # the records applied after them use the new calendar), parents before children, then

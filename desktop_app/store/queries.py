@@ -16,6 +16,16 @@ PAGE = 200
 
 
 @dataclass(frozen=True)
+class DrillFilter:
+    """The records behind one figure of a report (desktop_app.reports): a condition
+    over the list's alias ``t`` that the report engine compiled from declarations."""
+    family: str
+    label: str
+    where: str
+    params: tuple = ()
+
+
+@dataclass(frozen=True)
 class ListFilter:
     unit_id: str | None = None
     person_id: str | None = None
@@ -27,6 +37,7 @@ class ListFilter:
     text: str | None = None
     parent_id: str | None = None
     include_voided: bool = False
+    drill: DrillFilter | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,8 @@ def _where(fam: Family, flt: ListFilter, levels: LevelDates | None) -> tuple[lis
         p += [fam.name, levels.today.isoformat()]
         if flt.level == "yellow":
             p.append(levels.cutoff.isoformat())
+    if flt.drill is not None and flt.drill.family == fam.name:
+        w.append(f"({flt.drill.where})"); p += list(flt.drill.params)
     words = terms(flt.text or "")
     if words:
         # "+t.id": never drive the query from the match set (thousands of ids for a

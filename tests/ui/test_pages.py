@@ -10,7 +10,7 @@ from ui.pages.navigation import DASHBOARD, DOSSIER, SEARCH, grouped_families
 
 # The demo county has no attachments, issued documents or office templates:
 # a clerk makes those. Their pages must open all the same.
-NOT_IN_DEMO = {"attachment", "document", "letter_template"}
+NOT_IN_DEMO = {"attachment", "document", "letter_template", "report_def"}
 
 
 def test_navigation_offers_every_family(window):

@@ -921,6 +921,35 @@ CREATE INDEX letter_template_status ON letter_template (status, id);
 CREATE INDEX letter_template_updated_at ON letter_template (updated_at, id);
 CREATE INDEX letter_template_rev ON letter_template (_origin, _counter);
 
+CREATE TABLE report_def (
+    id TEXT PRIMARY KEY,
+    ledger_no TEXT,
+    owner_office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sensitivity TEXT NOT NULL DEFAULT '一般',
+    voided INTEGER NOT NULL DEFAULT 0,
+    void_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    _origin TEXT NOT NULL,
+    _counter INTEGER NOT NULL,
+    _hlc TEXT NOT NULL,
+    _vv TEXT NOT NULL,
+    name TEXT,
+    title TEXT,
+    base TEXT,
+    version TEXT,
+    content TEXT,
+    note TEXT
+);
+CREATE INDEX report_def_base ON report_def (base, id);
+CREATE INDEX report_def_created_at ON report_def (created_at, id);
+CREATE INDEX report_def_status ON report_def (status, id);
+CREATE INDEX report_def_updated_at ON report_def (updated_at, id);
+CREATE INDEX report_def_rev ON report_def (_origin, _counter);
+
 CREATE TABLE attachment (
     id TEXT PRIMARY KEY,
     ledger_no TEXT,

@@ -1,0 +1,64 @@
+"""预警清单: every unmet deadline that is overdue (red) or close (yellow, orange)
+on the report's day, with the unit and the office it belongs to, ready to print
+for the leader who presses for it (督办)."""
+from __future__ import annotations
+
+from datetime import date
+
+from desktop_app.domain.deadlines import warning_level, yellow_cutoff
+from desktop_app.domain.registry import FAMILIES
+from desktop_app.services.queries import thresholds
+
+ITEM_COLUMNS = (("family_label", "类别"), ("title", "事项"), ("label", "期限"), ("due_date", "到期日"),
+                ("days", "剩余工作日"), ("level_label", "预警"), ("unit", "单位"), ("office", "报送机关"))
+
+
+def _units(conn, family: str, ids: list[str]) -> dict[str, str]:
+    fam = FAMILIES[family]
+    if not fam.unit_field:
+        return {}
+    out = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        out.update(conn.execute(
+            f"SELECT t.id, u.name FROM {fam.name} t JOIN unit u ON u.id = t.{fam.unit_field}"
+            f" WHERE t.id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+    return out
+
+
+def due_items(s, defn, result) -> list[dict]:
+    as_of = result.scope.as_of
+    cutoff = yellow_cutoff(as_of, s.calendar, thresholds(s))
+    sql = ("SELECT d.family, d.id, d.label, d.due_date, ri.title FROM deadline d"
+           " JOIN record_index ri ON ri.family = d.family AND ri.id = d.id"
+           " WHERE d.active = 1 AND d.done_date IS NULL AND d.due_date <= ? AND ri.voided = 0"
+           " ORDER BY d.due_date, d.family, d.id")
+    rows = s.conn.execute(sql, (cutoff.isoformat(),)).fetchall()
+    by_family: dict[str, list[str]] = {}
+    for r in rows:
+        by_family.setdefault(r[0], []).append(r[1])
+    units, offices = {}, {}
+    for fam_name, ids in by_family.items():
+        units.update(_units(s.conn, fam_name, ids))
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            offices.update(s.conn.execute(
+                f"SELECT t.id, t.owner_office FROM {fam_name} t WHERE t.id IN ({','.join('?' * len(chunk))})",
+                chunk).fetchall())
+    names = dict(s.conn.execute("SELECT code, name FROM office").fetchall())
+    scope_office = result.scope.office
+    items = []
+    for fam_name, rid, label, due, title in rows:
+        office = offices.get(rid)
+        if scope_office and office != scope_office:
+            continue
+        due_d = date.fromisoformat(due)
+        level = warning_level(due_d, as_of, s.calendar, thresholds(s))
+        items.append({"family": fam_name, "id": rid, "family_label": FAMILIES[fam_name].label,
+                      "title": title, "label": label, "due_date": due,
+                      "days": s.calendar.working_days_left(as_of, due_d), "level": level.value,
+                      "level_label": level.label, "unit": units.get(rid, ""),
+                      "office": names.get(office, office or "")})
+    group = {"unit": "unit", "office": "office"}.get(result.by, "family_label")
+    items.sort(key=lambda it: (it[group] or "", it["due_date"]))
+    return items
