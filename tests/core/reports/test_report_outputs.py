@@ -1,0 +1,89 @@
+"""Report output (.xlsx) and office variants of a report kept as data."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import openpyxl
+import pytest
+
+from desktop_app.errors import UserFacingError
+from desktop_app.reports import service
+from desktop_app.reports.builtin import TALK
+from desktop_app.reports.engine import TOTAL
+from desktop_app.store.dump import dump_digest
+
+
+@pytest.fixture(scope="module")
+def demo(demo_master, tmp_path_factory):
+    import shutil
+    from desktop_app.services.session import open_session
+    d = tmp_path_factory.mktemp("outputs") / "data"
+    shutil.copytree(demo_master, d)
+    s = open_session(d, user="统计员", clock=lambda: datetime(2026, 11, 27, 9, 0))
+    yield s
+    s.close()
+
+
+def test_xlsx_looks_like_an_offices_table(demo, tmp_path):
+    result = service.run(demo, "talk", "2026Q3")
+    path = service.export(demo, result, tmp_path / "谈话.xlsx")
+    ws = openpyxl.load_workbook(path).active
+    assert ws["A1"].value == "谈话情况统计表"
+    assert "2026年第三季度" in ws.cell(row=2, column=6).value
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {"A1:J1", "A4:A5", "D4:H4", "I4:J4"} <= merged      # grouped header cells
+    assert ws.freeze_panes == "B6"
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.print_title_rows == "$4:$5"
+    labels = [ws.cell(row=r, column=1).value for r in range(6, 6 + len(result.rows) + 1)]
+    assert labels[-1] == "合计"
+    total_row = 6 + len(result.rows)
+    assert ws.cell(row=total_row, column=2).value == result.value(TOTAL, "times")
+    assert isinstance(ws.cell(row=total_row, column=2).value, int)        # numbers as numbers
+    assert ws.cell(row=6, column=2).border.left.style == "thin"
+    # the export is in the audit chain
+    last = demo.conn.execute("SELECT action, detail FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    assert last[0] == "导出" and json.loads(last[1])["report"] == "talk"
+
+
+def test_ratio_and_list_reports_to_xlsx(demo, tmp_path):
+    rect = service.run(demo, "rectification", "2026")
+    ws = openpyxl.load_workbook(service.export(demo, rect, tmp_path / "z.xlsx")).active
+    rate_col = 1 + [c.key for c in rect.columns].index("rate") + 1
+    assert ws.cell(row=5, column=rate_col).number_format == "0.0"
+    due = service.run(demo, "due_list", "2026")
+    ws = openpyxl.load_workbook(service.export(demo, due, tmp_path / "d.xlsx")).active
+    assert ws["A4"].value == "序号" and ws.cell(row=5, column=1).value == 1
+    assert ws.max_row >= 5 + len(due.items)
+
+
+def test_export_refuses_other_formats_and_changes_nothing(demo, tmp_path):
+    result = service.run(demo, "talk", "2026Q3")
+    before = dump_digest(demo.conn)
+    with pytest.raises(UserFacingError, match="只能导出为"):
+        service.export(demo, result, tmp_path / "a.docx")
+    assert dump_digest(demo.conn) == before
+
+
+def test_office_variant_replaces_the_builtin_and_is_checked(demo):
+    mine = json.loads(json.dumps(TALK))
+    mine["title"] = "谈话情况统计表（县纪委格式）"
+    mine["columns"] = mine["columns"][:2] + [{"key": "ours", "label": "县委管理干部", "parts": [
+        {"family": "talk", "measure": "persons", "where": {"person": {"eq": ["management", "县委管理"]}}}]}]
+    rec = service.save_variant(demo, mine, version="2026", note="只列次数、人次和县管干部")
+    infos = {i.name: i for i in service.list_reports(demo)}
+    assert infos["talk"].title.endswith("县纪委格式）") and not infos["talk"].builtin
+    result = service.run(demo, "talk", "2026")
+    assert [c.key for c in result.columns] == ["times", "persons", "ours"]
+    assert result.value(TOTAL, "ours") <= result.value(TOTAL, "persons")
+    assert rec.status == "启用"
+    # a definition naming an unknown field, raw SQL or a bad measure is refused, nothing stored
+    before = dump_digest(demo.conn)
+    for bad in ({**mine, "rows": "field:talk_type; DROP TABLE talk"},
+                {**mine, "where": {"eq": ["1=1 OR talk_type", "x"]}},
+                {**mine, "columns": [{"key": "a", "label": "a", "parts": [{"family": "talk", "measure": "sum:reason"}]}]},
+                {**mine, "family": "sqlite_master"}, "{not json", {**mine, "columns": []}):
+        with pytest.raises(UserFacingError, match="报表定义有误"):
+            service.save_variant(demo, bad)
+    assert dump_digest(demo.conn) == before
