@@ -73,8 +73,15 @@ def version(row: Row) -> str:
     return f"{row['_origin']}:{row['_counter']}"
 
 
-def _record_rank(row: Row) -> tuple:
-    return (row["_hlc"], row["_origin"])
+def _hlc_rank(row: Row, hlc_cap: str | None) -> str:
+    """An HLC beyond the accepted clock skew (``hlc_cap``) never decides: it ranks
+    below every sane one (a PC clock set to the year 9999 wins nothing)."""
+    hlc = row["_hlc"] or ""
+    return "" if hlc_cap is not None and hlc > hlc_cap else hlc
+
+
+def _record_rank(row: Row, hlc_cap: str | None) -> tuple:
+    return (_hlc_rank(row, hlc_cap), row["_origin"])
 
 
 def _seen(vector: Mapping[str, int], row: Row) -> bool:
@@ -82,12 +89,13 @@ def _seen(vector: Mapping[str, int], row: Row) -> bool:
     return vector.get(row["_origin"], 0) >= row["_counter"]
 
 
-def _other_rank(table: str, row: Row) -> tuple:
+def _other_rank(table: str, row: Row, hlc_cap: str | None) -> tuple:
     resolved = 1 if table == CONFLICT_TABLE and row["status"] == "resolved" else 0
-    return (resolved, row["_hlc"] or "", row["_origin"] or "")
+    return (resolved, _hlc_rank(row, hlc_cap), row["_origin"] or "")
 
 
-def decide(table: str, local: Row | None, incoming: Row) -> Decision:
+def decide(table: str, local: Row | None, incoming: Row, hlc_cap: str | None = None) -> Decision:
+    """``hlc_cap``: the highest HLC within the accepted clock skew of now."""
     if local is None:
         return Decision(NEW, dict(incoming))
     vl, vi = local["_vv"], incoming["_vv"]
@@ -97,7 +105,7 @@ def decide(table: str, local: Row | None, incoming: Row) -> Decision:
         return Decision(FORWARD, dict(incoming))
     merged = vectors.merge(vl, vi)
     if table in (CONFLICT_TABLE, SHARED_TABLE):
-        winner = max(local, incoming, key=lambda r: _other_rank(table, r))
+        winner = max(local, incoming, key=lambda r: _other_rank(table, r, hlc_cap))
         return Decision(MERGE, dict(winner, _vv=merged))
     # A version the other side has seen is superseded there; with a sane clock the HLC
     # says the same, but a clock set far ahead (whose HLC we refuse to adopt) may not.
@@ -105,7 +113,7 @@ def decide(table: str, local: Row | None, incoming: Row) -> Decision:
     if local_old != incoming_old:
         take_incoming = local_old
     else:
-        take_incoming = _record_rank(incoming) > _record_rank(local)
+        take_incoming = _record_rank(incoming, hlc_cap) > _record_rank(local, hlc_cap)
     winner, loser = (incoming, local) if take_incoming else (local, incoming)
     row = dict(winner, _vv=merged)
     if version(local) == version(incoming) or data_part(local) == data_part(incoming):

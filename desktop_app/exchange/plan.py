@@ -6,9 +6,12 @@ order (holiday tables, parents before children, conflicts last) and, per row: th
 content check (``rows.check_wire``), no id twice, ownership (``scope.may_send``, and
 no row moving to another partition), attachment files present, the HLC not absurdly
 in the future, and the merge decision (``merge.decide``).  References are checked
-once the whole package is known: a target must be in the package or the database.
-A 台账编号 already held by another record becomes a ``duplicate_key`` conflict (both
-records are kept).
+in bounded memory (``refs.py``): a target must be in the package or the database.
+A conflict row must name a record of its own partition (in the package or the
+database).  Every attachment file in the package must be used by an attachment row
+of the package.  An HLC beyond the accepted clock skew is flagged and decides no
+conflict.  A 台账编号 already held by another record becomes a ``duplicate_key``
+conflict (both records are kept).
 
 With ``writer=None`` it is the dry run: nothing is written, and the ``Tally`` is the
 summary the user confirms.  With a ``Writer`` (inside the import transaction) it
@@ -28,13 +31,14 @@ from desktop_app.domain.registry import FAMILIES
 from desktop_app.domain.schema import Kind
 from desktop_app.services.session import Session, load_calendar
 from desktop_app.store.records import decoded_values, record_title
-from desktop_app.store.revision import MAX_FUTURE_MS, parse_hlc
+from desktop_app.store.revision import MAX_FUTURE_MS, format_hlc, parse_hlc
 
 from . import merge, shared
 from .apply import Writer, refresh_deadlines
 from .archive_read import ArchiveContents, iter_jsonl
 from .meter import Steps
-from .rows import SHA_RE, check_wire, data_part, row_id, to_db, to_wire
+from .refs import RefCheck
+from .rows import check_wire, data_part, list_items, row_id, to_db, to_wire
 from .scope import (CONFLICT_TABLE, FAMILY_TABLES, SHARED_TABLE, SYNC_TABLES, Relation,
                     may_send, refusal)
 from .wire import SCHEMA_VERSION, upcast
@@ -42,7 +46,6 @@ from .wire import SCHEMA_VERSION, upcast
 log = logging.getLogger(__name__)
 
 MAX_LISTED = 200
-_CHUNK = 500
 
 
 @dataclass
@@ -84,10 +87,13 @@ class _Walk:
         self.contents, self.sender, self.rel, self.schema = contents, sender, rel, schema
         self.steps, self.writer = steps, writer
         self.tally = Tally()
-        self.seen: dict[str, set[str]] = defaultdict(set)
-        self.refs: dict[tuple[str, str], tuple[str, str, str]] = {}
+        self.seen: dict[str, dict[str, str]] = defaultdict(dict)   # table -> id -> owner
+        self.owners: dict[str, str] = {}
+        self.refs = RefCheck(self.conn, self.seen, self.tally.reject)
+        self.blobs_used: set[str] = set()
         self.ledger: dict[str, dict[str, dict]] = {}
         self.now_ms = int(s.now().timestamp() * 1000)
+        self.hlc_cap = format_hlc(self.now_ms + MAX_FUTURE_MS, 99999)
         row = self.conn.execute("SELECT counter FROM node WHERE instance_id = ?",
                                 (s.instance,)).fetchone()
         self.own_counter = row[0] if row else 0
@@ -115,7 +121,7 @@ class _Walk:
                                                  f"数据包却标为 {wire['owner_office']}")
             return
         self._clock(wire)
-        decision = merge.decide(table, local, wire)
+        decision = merge.decide(table, local, wire, self.hlc_cap)
         what = _COUNTED[decision.action]
         if table == CONFLICT_TABLE and decision.action == merge.NEW and \
                 wire["status"] == "open":
@@ -136,21 +142,36 @@ class _Walk:
         rid = wire["id"]
         if rid in self.seen[table]:
             return "同一记录在数据包中出现两次"
-        self.seen[table].add(rid)
         owner = wire["owner_office"]
+        self.seen[table][rid] = self.owners.setdefault(owner, owner)
         target = wire["tbl"] if table == CONFLICT_TABLE else table
         if not may_send(self.rel, self.sender, self.me, owner, target):
             return refusal(owner, self.sender, target)
         if table == SHARED_TABLE:
             return shared.value_problem(wire)
+        if table == CONFLICT_TABLE:
+            return self._conflict_owner(wire)
         if table == "attachment" and not wire["voided"]:
             sha = wire["sha256"]
-            if not SHA_RE.fullmatch(sha):
-                return "附件校验值格式不正确"
+            self.blobs_used.add(sha)
             if sha not in self.contents.attachments and not _blob_exists(self.s, sha):
                 return f"附件“{wire['filename']}”的文件不在数据包中，本库也没有"
         if table in FAMILY_TABLES and self.writer is None:
             self._collect_refs(table, wire)
+        return None
+
+    def _conflict_owner(self, wire: dict) -> str | None:
+        """A conflict only on a record of the partition it names (item 4)."""
+        table, rid = wire["tbl"], wire["record_id"]
+        owner = self.seen[table].get(rid)
+        if owner is None:
+            row = self.conn.execute(f"SELECT owner_office FROM {table} WHERE id = ?",
+                                    (rid,)).fetchone()
+            owner = row[0] if row else None
+        if owner is None:
+            return "冲突所指的记录在数据包和本库中都不存在"
+        if owner != wire["owner_office"]:
+            return f"冲突所指的记录属于 {owner}，不能由 {wire['owner_office']} 提出冲突"
         return None
 
     def _collect_refs(self, table: str, wire: dict) -> None:
@@ -158,9 +179,8 @@ class _Walk:
             value = wire[f.name]
             if value is None or f.kind not in (Kind.REF, Kind.REFS):
                 continue
-            for target_id in (json.loads(value) if f.kind is Kind.REFS else (value,)):
-                if target_id not in self.seen[f.ref]:
-                    self.refs.setdefault((f.ref, target_id), (table, wire["id"], f.label))
+            for target_id in (list_items(value) or () if f.kind is Kind.REFS else (value,)):
+                self.refs.add(f.ref, target_id, (table, wire["id"], f.label))
 
     def _clock(self, wire: dict) -> None:
         hlc = wire.get("_hlc")
@@ -176,6 +196,9 @@ class _Walk:
         if len(self.tally.conflict_list) >= MAX_LISTED:
             return
         winner, loser = json.loads(conflict["winner_json"]), json.loads(conflict["loser_json"])
+        if conflict["kind"] == "duplicate_key":          # key columns only, no full version
+            self._note_duplicate(table, conflict, winner["ledger_no"])
+            return
         fam = FAMILIES[table]
         differing = [fam.field(k).label if k in fam.field_names else k
                      for k, v in data_part(winner).items() if data_part(loser).get(k) != v]
@@ -219,23 +242,14 @@ class _Walk:
                 "title": f"台账编号 {number} 重复", "kind": "duplicate_key", "fields": [],
                 "conflict_id": conflict["id"]})
 
-    # -- references, once the package is known
+    # -- once the package is known
     def check_references(self) -> None:
-        pending: dict[str, list[str]] = defaultdict(list)
-        for (target, target_id) in self.refs:
-            if target_id not in self.seen[target]:
-                pending[target].append(target_id)
-        for target, ids in pending.items():
-            found = set()
-            for i in range(0, len(ids), _CHUNK):
-                chunk = ids[i:i + _CHUNK]
-                found.update(r[0] for r in self.conn.execute(
-                    f"SELECT id FROM {target} WHERE id IN ({','.join('?' * len(chunk))})", chunk))
-            for target_id in ids:
-                if target_id not in found:
-                    table, rid, label = self.refs[(target, target_id)]
-                    self.tally.reject(table, rid, f"“{label}”引用的{FAMILIES[target].label}"
-                                                  f"（{target_id}）在数据包和本库中都不存在")
+        self.refs.finish()
+        for sha in sorted(set(self.contents.attachments) - self.blobs_used)[:MAX_LISTED]:
+            self.tally.reject("attachment", sha[:16], "数据包中的附件文件没有任何附件记录使用"
+                                                      "（数据包不得夹带无用文件）")
+        unused = len(set(self.contents.attachments) - self.blobs_used)
+        self.tally.rejected += max(0, unused - MAX_LISTED)
 
 
 def staged_rows(path: Path) -> Iterator[dict]:
@@ -262,6 +276,7 @@ def walk(s: Session, contents: ArchiveContents, *, sender: str, rel: Relation, s
     for table in SYNC_TABLES:
         path: Path | None = contents.records.get(table)
         if path is None:
+            w.refs.table_done(table)
             continue
         for wire in (staged_rows(path) if writer else iter_jsonl(path)):
             if done % 1000 == 0:
@@ -271,6 +286,8 @@ def walk(s: Session, contents: ArchiveContents, *, sender: str, rel: Relation, s
         if table == SHARED_TABLE and writer is not None and writer.calendar_changed:
             writer.calendar = load_calendar(s.conn)
             refresh_deadlines(s.conn, writer.calendar)
+        if table in FAMILY_TABLES:
+            w.refs.table_done(table)
     if writer is None:
         w.check_references()
     return w.tally

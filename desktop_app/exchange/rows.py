@@ -13,19 +13,21 @@ ownership and attachments need the whole package and the database: see ``plan.py
 """
 from __future__ import annotations
 
-import json
 import math
 import re
-from datetime import date
 from typing import Any, Mapping
 
 from desktop_app.domain.registry import FAMILIES
 from desktop_app.domain.schema import COMMON_NAMES, SENSITIVITIES, Family, Kind
-from desktop_app.domain.vocab import workflows
+from desktop_app.domain.vocab import choices, workflows
+from desktop_app.filenames import is_clean
 
 from . import vectors
+from .jsonsafe import loads_strict
 from .keys import is_office_code
 from .scope import CONFLICT_TABLE, SHARED_TABLE
+from .values import (is_counter, is_date, is_int64, is_scalar_text, is_timestamp,
+                     scalar_problem, shown)
 
 CONFLICT_COLUMNS = ("id", "tbl", "record_id", "winner_json", "loser_json", "kind", "status",
                     "detected_utc", "resolved_by", "resolved_utc", "owner_office",
@@ -47,6 +49,8 @@ SHARED_KEY_RE = re.compile(r"holidays:\d{4}", re.ASCII)
 STAMP_TEXT_MAX = 64
 JSON_TEXT_MAX = 400_000
 LIST_ITEM_MAX = 200
+# Columns whose value names a file in the content store: a hash, never a path.
+HASH_COLUMNS = {("attachment", "sha256"): False, ("document", "pdf_sha256"): True}
 
 
 def columns(table: str) -> tuple[str, ...]:
@@ -92,11 +96,11 @@ def data_part(row: Mapping[str, Any]) -> dict[str, Any]:
 def _text(value: Any, limit: int, *, null: bool = True) -> bool:
     if value is None:
         return null
-    return isinstance(value, str) and len(value) <= limit and "\x00" not in value
+    return isinstance(value, str) and len(value) <= limit and is_scalar_text(value)
 
 
 def _int(value: Any) -> bool:
-    return type(value) is int
+    return is_int64(value)
 
 
 def _stamp_problem(row: Mapping[str, Any], *, allow_empty: bool = False) -> str | None:
@@ -106,8 +110,8 @@ def _stamp_problem(row: Mapping[str, Any], *, allow_empty: bool = False) -> str 
     if allow_empty and not vv and row.get("_origin") is None:
         return None
     origin, counter, hlc = row.get("_origin"), row.get("_counter"), row.get("_hlc")
-    if not (_text(origin, STAMP_TEXT_MAX, null=False) and origin and _int(counter)
-            and counter >= 1 and isinstance(hlc, str) and HLC_RE.fullmatch(hlc)):
+    if not (isinstance(origin, str) and vectors.INSTANCE_RE.fullmatch(origin)
+            and is_counter(counter) and isinstance(hlc, str) and HLC_RE.fullmatch(hlc)):
         return "修订戳格式不正确"
     # ≥, not ==: a merge may keep an older version of an instance (an edit beats a
     # later void of that instance), while the vector records that both were seen.
@@ -134,13 +138,12 @@ def _field_problem(f, value: Any) -> str | None:
         return _range_problem(f, number)
     if not _text(value, f.limit or 20000, null=False):
         return f"字段“{f.label}”类型不对或过长"
-    if kind is Kind.DATE:
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            return f"字段“{f.label}”不是有效日期"
-        if len(value) != 10:
-            return f"字段“{f.label}”不是有效日期"
+    if kind is Kind.TEXT and ("\n" in value or "\r" in value):
+        return f"字段“{f.label}”只能是一行文字"
+    if kind is Kind.DATE and not is_date(value):
+        return f"字段“{f.label}”不是有效日期"
+    if kind is Kind.CHOICE and value not in choices(f.vocab):
+        return f"字段“{f.label}”的值“{shown(value, 20)}”不是可选项"
     if kind in (Kind.REFS, Kind.LIST):
         return _list_problem(f, value)
     if kind is Kind.REF and not ID_RE.fullmatch(value):
@@ -156,17 +159,28 @@ def _range_problem(f, number: float) -> str | None:
     return None
 
 
-def _list_problem(f, text: str) -> str | None:
+def list_items(text: str) -> list[str] | None:
+    """The items of a list field's JSON text (one level deep, strings only), or None."""
     try:
-        items = json.loads(text)
-    except ValueError:
-        items = None
-    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-        return f"字段“{f.label}”应为列表"
+        items = loads_strict(text.encode("utf-8"), max_depth=1)
+    except (ValueError, UnicodeEncodeError):
+        return None
+    if not isinstance(items, list) or not all(isinstance(i, str) and is_scalar_text(i)
+                                              for i in items):
+        return None
+    return items
+
+
+def _list_problem(f, text: str) -> str | None:
+    items = list_items(text)
+    if items is None:
+        return f"字段“{f.label}”应为文字列表"
     if f.kind is Kind.REFS and not all(ID_RE.fullmatch(i) for i in items):
         return f"字段“{f.label}”引用编号格式不正确"
-    if any(len(i) > LIST_ITEM_MAX for i in items):
-        return f"字段“{f.label}”列表项过长"
+    if any(len(i) > LIST_ITEM_MAX or not i for i in items) or len(set(items)) != len(items):
+        return f"字段“{f.label}”列表项为空、过长或重复"
+    if f.kind is Kind.LIST and f.vocab and any(i not in choices(f.vocab) for i in items):
+        return f"字段“{f.label}”列表中有不可选的值"
     return None
 
 
@@ -174,7 +188,7 @@ def _common_problem(fam: Family, row: Mapping[str, Any]) -> str | None:
     if not is_office_code(row["owner_office"]):
         return "所属单位代码不正确"
     if row["status"] not in workflows()[fam.workflow].transitions:
-        return f"状态“{str(row['status'])[:20]}”不是{fam.label}的有效状态"
+        return f"状态“{shown(row['status'], 20)}”不是{fam.label}的有效状态"
     if row["sensitivity"] not in SENSITIVITIES:
         return "敏感度不正确（本系统只允许“一般”“内部”）"
     if row["voided"] not in (0, 1) or not _int(row["voided"]):
@@ -182,30 +196,12 @@ def _common_problem(fam: Family, row: Mapping[str, Any]) -> str | None:
     if not _text(row["void_reason"], 500) or not _text(row["ledger_no"], 64):
         return "作废理由或台账编号格式不正确"
     for name in ("created_at", "updated_at"):
-        if not _text(row[name], 32, null=False):
-            return "时间格式不正确"
+        if not is_timestamp(row[name]):
+            return f"时间“{name}”格式不正确"
     for name in ("created_by", "updated_by"):
         if not _text(row[name], 100, null=False):
             return "录入人格式不正确"
     return _stamp_problem(row)
-
-
-def _conflict_problem(row: Mapping[str, Any]) -> str | None:
-    if not (isinstance(row["id"], str) and SHA_RE.fullmatch(row["id"])):
-        return "冲突编号格式不正确"
-    if row["tbl"] not in FAMILIES or not is_office_code(row["owner_office"]):
-        return "冲突所属表或单位不正确"
-    if row["kind"] not in CONFLICT_KINDS or row["status"] not in CONFLICT_STATUSES:
-        return "冲突类型或状态不正确"
-    for name in ("winner_json", "loser_json"):
-        if not _text(row[name], JSON_TEXT_MAX, null=False):
-            return "冲突版本内容格式不正确"
-    for name in ("detected_utc", "resolved_utc"):
-        if not _text(row[name], 32, null=name != "detected_utc"):
-            return "冲突时间格式不正确"
-    if not _text(row["resolved_by"], 100):
-        return "冲突处理人格式不正确"
-    return _stamp_problem(row, allow_empty=True)
 
 
 def _shared_problem(row: Mapping[str, Any]) -> str | None:
@@ -214,8 +210,8 @@ def _shared_problem(row: Mapping[str, Any]) -> str | None:
         return "共享设置的键或单位不正确"
     if row["id"] != f"{owner}:{key}":
         return "共享设置编号不正确"
-    if not _text(row["value"], JSON_TEXT_MAX, null=False) or not _text(
-            row["updated_at"], 32, null=False):
+    if not _text(row["value"], JSON_TEXT_MAX, null=False) or not is_timestamp(
+            row["updated_at"]):
         return "共享设置内容格式不正确"
     return _stamp_problem(row)
 
@@ -230,8 +226,15 @@ def check_wire(table: str, row: Any) -> str | None:
         return f"字段与本程序的数据结构不符：{extra}"
     if not (isinstance(row["id"], str) and ID_RE.fullmatch(row["id"])):
         return "记录编号格式不正确"
+    for name, value in row.items():
+        problem = scalar_problem(value)
+        if problem is None and isinstance(value, dict) and name != "_vv":
+            problem = "类型不对"
+        if problem:
+            return f"字段“{_label(table, name)}”{problem}"
     if table == CONFLICT_TABLE:
-        return _conflict_problem(row)
+        from .conflict_rows import conflict_problem    # it checks snapshots with check_wire
+        return conflict_problem(row)
     if table == SHARED_TABLE:
         return _shared_problem(row)
     fam = FAMILIES[table]
@@ -242,10 +245,26 @@ def check_wire(table: str, row: Any) -> str | None:
         problem = _field_problem(f, row[f.name])
         if problem:
             return problem
+    return _hash_problem(table, row)
+
+
+def _label(table: str, name: str) -> str:
+    fam = FAMILIES.get(table)
+    return fam.field(name).label if fam and name in fam.field_names else name
+
+
+def _hash_problem(table: str, row: Mapping[str, Any]) -> str | None:
+    """A stored value that names a file is a well-formed hash; a file name is clean."""
+    for (hash_table, name), nullable in HASH_COLUMNS.items():
+        if table == hash_table and not (nullable and row[name] is None) \
+                and not (isinstance(row[name], str) and SHA_RE.fullmatch(row[name])):
+            return f"字段“{_label(table, name)}”不是有效的 SHA-256 校验值"
+    if table == "attachment" and not is_clean(row["filename"]):
+        return "字段“文件名”含有路径、控制字符或 Windows 保留名，不是安全的文件名"
     return None
 
 
 def row_id(row: Any) -> str:
     """The id of a wire row for a report, even of a malformed one."""
     value = row.get("id") if isinstance(row, dict) else None
-    return value[:64] if isinstance(value, str) else "?"
+    return shown(value, 64) if isinstance(value, str) else "?"

@@ -24,7 +24,7 @@ from desktop_app.services.session import Session
 from desktop_app.store import audit, revision
 
 from . import vectors
-from .jsonsafe import canonical_json
+from .jsonsafe import canonical_json, loads_strict
 from .scope import SHARED_TABLE
 
 PREFIX = "exchange.shared:"
@@ -55,9 +55,11 @@ def put(conn: sqlite3.Connection, wire: dict[str, Any], *, project: bool) -> Non
 def value_problem(wire: dict[str, Any]) -> str | None:
     """A holiday table must parse, and be the year its key names."""
     try:
-        table = YearTable.from_json(json.loads(wire["value"]))
-    except (ValueError, UserFacingError) as exc:
+        table = YearTable.from_json(loads_strict(wire["value"].encode("utf-8"), max_depth=4))
+    except UserFacingError as exc:
         return f"节假日安排表无效：{exc}"
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+        return "节假日安排表无效：内容格式不正确"
     if f"holidays:{table.year}" != wire["key"]:
         return "节假日安排表的年度与键不符"
     return None

@@ -34,6 +34,7 @@ Knowledge = dict[str, Vector]
 HEARD_SCOPE = "~heard"
 STALE_DAYS = 180
 MAX_VECTOR_LEN = 4096
+MAX_COUNTER = 2 ** 53     # as values.MAX_COUNTER: far below 2^63, where counter + 1 overflows
 INSTANCE_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.-]{0,63}", re.ASCII)
 
 
@@ -75,7 +76,7 @@ def minimum(vectors: list[Mapping[str, int]]) -> Vector:
 def is_vector(value: Any) -> bool:
     # Instance ids are UUIDs; the pattern also keeps them safe inside a JSON path.
     return (isinstance(value, dict) and len(value) <= MAX_VECTOR_LEN and all(
-        isinstance(k, str) and INSTANCE_RE.fullmatch(k) and type(c) is int and c >= 0
+        isinstance(k, str) and INSTANCE_RE.fullmatch(k) and type(c) is int and 0 <= c <= MAX_COUNTER
         for k, c in value.items()))
 
 

@@ -186,8 +186,10 @@ def test_a_clock_a_year_off_still_detects_the_conflict(county, days):
     hlc_wall = revision.parse_hlc(ws1.s.conn.execute(
         "SELECT value FROM meta WHERE key = 'hlc'").fetchone()[0])[0]
     assert hlc_wall < int(ws1.clock.t.timestamp() * 1000) + 86_400_000   # not poisoned
-    winner = "时钟错了" if days > 0 else "本机"
-    assert ws1.row("unit", ids["unit"])["short_name"] == winner
+    # A clock a year ahead wins nothing (issue 9): its HLC lies beyond the accepted
+    # skew, so it ranks below every sane one; a clock a year behind loses by HLC.
+    assert ws1.row("unit", ids["unit"])["short_name"] == "本机"
+    assert ws1.s.conn.execute("SELECT count(*) FROM sync_conflict").fetchone()[0] == 1
 
 
 def test_cloned_database_gets_a_new_instance_and_conflicts_are_seen(county):
