@@ -201,6 +201,11 @@ class RecordDialog(QDialog):
         if self.read_only:
             return
         self.form.clear_errors()
+        errors = self.form.field_errors()
+        if errors:                           # all of them at once, not one per try
+            self.form.show_errors(errors)
+            self._scroll_to(next(iter(errors)))
+            return
         fam, sens = self.fam.name, self.form.sensitivity()
         if self.record is None:
             values = self.form.values()
@@ -225,13 +230,16 @@ class RecordDialog(QDialog):
     def show_error(self, exc: UserFacingError) -> None:
         """A field's error beside the field; anything else in a message box."""
         if isinstance(exc, ValidationError) and self.form.show_error(exc.field, exc.message):
-            self.tabs.setCurrentIndex(0)
-            widget = self.form.error_widget(exc.field)
-            scroll = self.tabs.widget(0)
-            if isinstance(scroll, QScrollArea) and widget is not None:
-                scroll.ensureWidgetVisible(widget.parentWidget())
+            self._scroll_to(exc.field)
             return
         dialogs.show_error(self, str(exc))
+
+    def _scroll_to(self, field: str) -> None:
+        self.tabs.setCurrentIndex(0)
+        widget = self.form.error_widget(field)
+        scroll = self.tabs.widget(0)
+        if isinstance(scroll, QScrollArea) and widget is not None:
+            scroll.ensureWidgetVisible(widget.parentWidget())
 
     def change_status(self, target: str) -> None:
         rec = self.record

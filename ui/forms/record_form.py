@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.domain.schema import SENSITIVITIES, Family, Field, Kind
+from desktop_app.domain.validate import normalize_value
+from desktop_app.errors import ValidationError
 from desktop_app.services import lookup, records
 from ui.forms.editors import make_editor
 
@@ -115,6 +117,7 @@ class RecordForm(QWidget):
         for f in self.fam.fields:
             editor = make_editor(f, self.ctx, self)
             editor.edited.connect(self.edited)
+            editor.edited.connect(lambda name=f.name: self.clear_error(name))
             self.editors[f.name] = editor
             cell = self.cells[f.name] = _Cell(f, editor)
             wide = f.kind in WIDE_KINDS
@@ -163,29 +166,62 @@ class RecordForm(QWidget):
         return bool(self.changes()) or self.sensitivity() != self.loaded_sensitivity
 
     # -- errors ---------------------------------------------------------------
+    def field_errors(self) -> dict[str, str]:
+        """Every required field left empty and every value the core would refuse on
+        its own, in form order: the clerk sees them all at once, where the core
+        stops at the first. Checks between fields stay with the core."""
+        errors: dict[str, str] = {}
+        for f in self.fam.fields:
+            value = self.editors[f.name].value()
+            if canonical(value) is None:
+                if f.required:
+                    errors[f.name] = f"请填写{f.label}。"
+                continue
+            try:
+                normalize_value(f, value)
+            except ValidationError as exc:
+                errors[f.name] = exc.message
+        return errors
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        self.clear_errors()
+        for name, message in errors.items():
+            self._mark(name, message)
+        if errors:
+            self.editors[next(iter(errors))].setFocus()
+
     def show_error(self, field: str, message: str) -> bool:
         """Show ``message`` under ``field``; False when the form has no such field."""
         self.clear_errors()
+        if not self._mark(field, message):
+            return False
+        self.editors.get(field, self.sensitivity_box).setFocus()
+        return True
+
+    def _mark(self, field: str, message: str) -> bool:
         cell = self.cells.get(field)
         if cell is None:
             return False
         cell.error.setText(message)
         cell.error.show()
-        editor = self.editors.get(field, self.sensitivity_box)
-        _mark_invalid(editor, True)
-        editor.setFocus()
+        _mark_invalid(self.editors.get(field, self.sensitivity_box), True)
         return True
+
+    def clear_error(self, field: str) -> None:
+        """A field the clerk changes loses its red mark at once."""
+        cell = self.cells.get(field)
+        if cell is not None and cell.error.text():
+            cell.error.clear()
+            cell.error.hide()
+            _mark_invalid(self.editors.get(field, self.sensitivity_box), False)
 
     def error_widget(self, field: str) -> QLabel | None:
         cell = self.cells.get(field)
         return cell.error if cell else None
 
     def clear_errors(self) -> None:
-        for name, cell in self.cells.items():
-            if cell.error.isVisible() or cell.error.text():
-                cell.error.clear()
-                cell.error.hide()
-                _mark_invalid(self.editors.get(name, self.sensitivity_box), False)
+        for name in self.cells:
+            self.clear_error(name)
 
     def set_read_only(self, read_only: bool) -> None:
         for editor in self.editors.values():
