@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
@@ -51,7 +51,8 @@ class PickerDialog(QDialog):
         self._timer = QTimer(self, singleShot=True, interval=120)
         self._timer.timeout.connect(self.refill)
         self.search.textChanged.connect(lambda: self._timer.start())
-        self.search.returnPressed.connect(self._return_pressed)
+        self.search.installEventFilter(self)
+        self.list.installEventFilter(self)
         if family in DIRECTORY_FAMILIES:
             ctx.directory.loaded.connect(self._directory_loaded)
         self.refill()
@@ -96,7 +97,8 @@ class PickerDialog(QDialog):
     def _update_status(self) -> None:
         shown = f"找到 {self.list.count()} 项" + ("（只显示前 500 项，请输入更多文字）"
                                                 if self.list.count() >= 500 else "")
-        chosen = f"；已选 {len(self.checked)} 项" if self.multi else ""
+        chosen = (f"；已选 {len(self.checked)} 项（回车勾选高亮的一项，Ctrl+回车 确定）"
+                  if self.multi else "")
         self.status.setText(shown + chosen)
 
     def _item_changed(self, item: QListWidgetItem) -> None:
@@ -114,9 +116,39 @@ class PickerDialog(QDialog):
         else:
             self.accept()
 
-    def _return_pressed(self) -> None:
-        if not self.multi and self.list.currentItem() is not None:
-            self.accept()
+    def eventFilter(self, watched, event) -> bool:
+        """The keyboard, from the search field or the list: ↑/↓ move the highlight;
+        Enter takes the highlighted entry (single choice: and closes; several: ticks
+        it, keeps the window open for the next name); Ctrl+Enter is 确定."""
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        key = event.key()
+        if watched is self.search and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            row = self.list.currentRow() + (1 if key == Qt.Key.Key_Down else -1)
+            if 0 <= row < self.list.count():
+                self.list.setCurrentRow(row)
+            return True
+        if key not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return False
+        if self._timer.isActive():          # typed faster than the list follows
+            self._timer.stop()
+            self.refill()
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier or not self.multi:
+            if self.multi or self.list.currentItem() is not None:
+                self.accept()
+            return True
+        self._tick_current()
+        return True
+
+    def _tick_current(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            return
+        item.setCheckState(Qt.CheckState.Checked)
+        if self.search.text():              # ready for the next name
+            self.search.clear()
+            self.refill()
+        self.search.setFocus()
 
     def chosen(self) -> list[tuple[str, str]]:
         if self.multi:
