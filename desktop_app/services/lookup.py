@@ -15,7 +15,11 @@ from desktop_app.domain.deadlines import Level, warning_level
 from desktop_app.domain.registry import FAMILIES
 from desktop_app.services.queries import thresholds
 from desktop_app.services.session import Session
+from desktop_app.domain.record import Record
 from desktop_app.store import queries as store_queries
+from desktop_app.store import records as store_records
+
+VOIDED = "已作废"
 
 _CHUNK = 500
 
@@ -124,11 +128,38 @@ class RecentChange:
     family_label: str
     id: str
     title: str
-    status: str
+    status: str               # 已作废 for a voided record, whatever its last status was
     updated_at: str
 
 
 def recent_changes(s: Session, limit: int = 20) -> list[RecentChange]:
     return [RecentChange(r["family"], FAMILIES[r["family"]].label, r["id"], r["title"],
-                         r["status"], r["updated_at"])
+                         VOIDED if r["voided"] else r["status"], r["updated_at"])
             for r in store_queries.recent_changes(s.conn, limit)]
+
+
+@dataclass(frozen=True)
+class RecordLabel:
+    family: str
+    id: str
+    text: str                 # 谈话 · TH-2026-0012 · 公务接待超标准（已作废）
+    voided: bool
+
+
+def record_label(s: Session, record_id: str, family: str | None = None) -> RecordLabel | None:
+    """What a person reads for a record known by its id (来源记录): never the id itself."""
+    row = store_queries.find_indexed(s.conn, [family] if family else list(FAMILIES), record_id)
+    if row is None:
+        return None
+    fam = FAMILIES[row["family"]]
+    ledger_no = store_records.get(s.conn, fam, record_id).ledger_no
+    text = f"{fam.label} · {ledger_no + ' · ' if ledger_no else ''}{row['title']}"
+    return RecordLabel(fam.name, record_id, text + ("（已作废）" if row["voided"] else ""),
+                       bool(row["voided"]))
+
+
+def issued_documents(s: Session, family: str, record_id: str) -> list[Record]:
+    """The 发文登记 of the documents made from a record."""
+    fam = FAMILIES["document"]
+    return [store_records.from_row(fam, r)
+            for r in store_queries.documents_from(s.conn, family, record_id)]

@@ -143,5 +143,18 @@ def family_counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def recent_changes(conn: sqlite3.Connection, limit: int = 20) -> list[sqlite3.Row]:
-    return conn.execute("SELECT family, id, title, status, updated_at FROM record_index"
+    return conn.execute("SELECT family, id, title, status, voided, updated_at FROM record_index"
                         " ORDER BY updated_at DESC LIMIT ?", (limit,)).fetchall()
+
+
+def find_indexed(conn: sqlite3.Connection, families: list[str], record_id: str) -> sqlite3.Row | None:
+    """The index row of a record known only by its id (one primary-key probe per family)."""
+    return conn.execute(
+        f"SELECT family, id, title, voided FROM record_index WHERE family IN"
+        f" ({','.join('?' * len(families))}) AND id = ?", [*families, record_id]).fetchone()
+
+
+def documents_from(conn: sqlite3.Connection, family: str, record_id: str) -> list[sqlite3.Row]:
+    """The 发文 made from a record, voided ones too (a number once issued stays listed)."""
+    return conn.execute("SELECT * FROM document WHERE source_family = ? AND source_id = ?"
+                        " ORDER BY issued_date, year, seq", (family, record_id)).fetchall()

@@ -20,6 +20,7 @@ from ui import dialogs
 from ui.forms import actions
 from ui.forms.attachments_panel import AttachmentsPanel
 from ui.forms.children_panel import ChildrenPanel, children_of
+from ui.forms.linked import DocumentsPanel
 from ui.forms.record_form import RecordForm
 from ui.forms.record_windows import raise_window
 
@@ -80,6 +81,10 @@ class RecordDialog(QDialog):
         self.children = [ChildrenPanel(self.ctx, c, self.open_child) for c in children_of(self.fam.name)]
         for panel in self.children:
             self.tabs.addTab(panel, panel.child.label)
+        self.documents = None
+        if self.fam.name in actions.LETTER_FAMILIES:
+            self.documents = DocumentsPanel(self.ctx, self.fam.name, self.open_child)
+            self.tabs.addTab(self.documents, "发文")
         layout.addWidget(self.tabs, 1)
         layout.addLayout(self._build_buttons())
         QShortcut(QKeySequence.StandardKey.Save, self, activated=lambda: self.save(close=False))
@@ -157,6 +162,9 @@ class RecordDialog(QDialog):
             if rec is not None:
                 panel.set_parent_record(rec.id, self.read_only)
         self.attachments.set_record(rec.id if rec else None, self.read_only)
+        if self.documents is not None:
+            self.tabs.setTabEnabled(self.tabs.indexOf(self.documents), rec is not None)
+            self.documents.set_record(rec.id if rec else None)
         self._show_status_buttons()
         actions.fill_extra_buttons(self)
 

@@ -14,6 +14,7 @@ from desktop_app.domain.validate import normalize_value
 from desktop_app.errors import ValidationError
 from desktop_app.services import lookup, records
 from ui.forms.editors import make_editor
+from ui.forms.linked import LINKED_EDITORS
 
 WIDE_KINDS = (Kind.LONGTEXT, Kind.REFS, Kind.LIST)
 SENSITIVITY = "sensitivity"
@@ -115,7 +116,8 @@ class RecordForm(QWidget):
     def _layout_fields(self, grid: QGridLayout) -> None:
         row, col = 0, 0
         for f in self.fam.fields:
-            editor = make_editor(f, self.ctx, self)
+            linked = LINKED_EDITORS.get(f.name)
+            editor = linked(f, self.ctx, self) if linked else make_editor(f, self.ctx, self)
             editor.edited.connect(self.edited)
             editor.edited.connect(lambda name=f.name: self.clear_error(name))
             self.editors[f.name] = editor
