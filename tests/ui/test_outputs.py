@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from desktop_app.services import queries
 from ui.pages.navigation import DOSSIER
 
-from uihelp import type_text
+from uihelp import close_window, double_click_row, type_text
 
 
 def _audit(ctx, action):
@@ -96,8 +96,10 @@ def test_dashboard_card_filters_and_opens(window, qtbot):
     qtbot.mouseClick(dash.cards[Level.RED], Qt.MouseButton.LeftButton)
     assert dash.due_model.rowCount() == red > 0
     assert all(r.level is Level.RED for r in dash.due_model.rows)
-    dash.due_table.doubleClicked.emit(dash.due_model.index(0, 0))
-    assert window.dialogs and window.dialogs[-1].record.id == dash.due_model.rows[0].payload[1]
+    double_click_row(qtbot, dash.due_table, 0)
+    opened = window.ctx.record_windows.all()
+    assert len(opened) == 1 and opened[0].record.id == dash.due_model.rows[0].payload[1]
+    close_window(opened[0])
 
 
 def test_print_the_filtered_list(window, ctx, answers):

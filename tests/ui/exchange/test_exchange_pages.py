@@ -133,7 +133,11 @@ def test_package_with_rejected_rows_cannot_be_applied(qtbot, pair, tmp_path):
     assert not importer.apply_button.isEnabled()
     assert importer.details.item(0, 0).text() == "拒绝"
     assert "CNTY-B" in importer.details.item(0, 3).text()
+    # the result arrives before the worker's thread has ended; until it has, the
+    # wizard (rightly) refuses to close: wait for that, never for a time
+    qtbot.waitUntil(lambda: not importer.worker.running, timeout=TIMEOUT)
     importer.reject()
+    assert not importer.isVisible()
     assert not list((city.data_dir / "exchange" / "work").iterdir())
 
 
