@@ -32,6 +32,17 @@ def ask_yes_no(parent: QWidget | None, question: str, title: str = "请确认") 
     return answer == QMessageBox.StandardButton.Yes
 
 
+def ask_choice(parent: QWidget | None, title: str, question: str, options: list[str]) -> int | None:
+    """One of several answers, each a button; the index, or None when cancelled."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, question, QMessageBox.StandardButton.Cancel,
+                      parent)
+    buttons = [box.addButton(text, QMessageBox.ButtonRole.AcceptRole) for text in options]
+    box.setDefaultButton(buttons[0])
+    box.exec()
+    clicked = box.clickedButton()
+    return buttons.index(clicked) if clicked in buttons else None
+
+
 class _ReasonDialog(QDialog):
     def __init__(self, parent: QWidget | None, title: str, prompt: str):
         super().__init__(parent)

@@ -58,6 +58,8 @@ class Answers:
         self.opened: list[Path] = []
         self.printed: list[str] = []
         self.printers: list = []
+        self.choice: int | None = 0             # the first offered answer
+        self.choices: list[list[str]] = []
 
 
 @pytest.fixture(autouse=True)
@@ -72,6 +74,11 @@ def answers(monkeypatch) -> Answers:
         return a.yes
     monkeypatch.setattr(dialogs, "ask_yes_no", ask)
     monkeypatch.setattr(dialogs, "ask_reason", lambda parent, title, prompt: a.reason)
+
+    def choose(parent, title, question, options):
+        a.choices.append(list(options))
+        return a.choice
+    monkeypatch.setattr(dialogs, "ask_choice", choose)
     monkeypatch.setattr(dialogs, "open_file_name", lambda *args, **kw: a.open_file)
     monkeypatch.setattr(dialogs, "save_file_name", lambda *args, **kw: a.save_file)
     monkeypatch.setattr(dialogs, "open_path", lambda path: a.opened.append(path) or True)

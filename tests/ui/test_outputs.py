@@ -3,7 +3,8 @@ the printer; each recorded in the audit chain."""
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+import re
+from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -12,6 +13,8 @@ from desktop_app.services import queries
 from ui.pages.navigation import DOSSIER
 
 from uihelp import close_window, double_click_row, type_text
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}")
 
 
 def _audit(ctx, action):
@@ -41,6 +44,33 @@ def test_export_filtered_list_to_excel(window, ctx, qtbot, tmp_path, answers):
     assert "-" not in (rows[1][2] or "")                              # names, not ids
     entry = _audit(ctx, "导出")[-1]
     assert "谈话" in entry["detail"] and str(total) in entry["detail"]
+
+
+def test_export_all_fields_with_dates_and_numbers(window, ctx, qtbot, tmp_path, answers):
+    from openpyxl import load_workbook
+    page = window.show_page("rectification")
+    answers.save_file = tmp_path / "整改.xlsx"
+    answers.choice = 1                                           # 全部字段
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    assert answers.choices[-1][1].startswith("全部字段")
+    rows = list(load_workbook(answers.save_file).active.iter_rows(values_only=True))
+    header = rows[0]
+    fam_labels = [f.label for f in page.fam.fields]
+    assert all(label in header for label in fam_labels) and "录入人" in header
+    assert len(rows) == page.model.total + 1
+    col = {h: i for i, h in enumerate(header)}
+    dated = [r for r in rows[1:] if r[col["到期日"]] is not None]
+    assert dated
+    for r in dated:
+        assert isinstance(r[col["到期日"]], datetime)                 # a real Excel date
+        assert isinstance(r[col["剩余工作日"]], int)                  # a number, not "剩29个工作日"
+        assert r[col["预警"]] in ("已逾期", "今日到期", "临期") or r[col["预警"]]
+    assert isinstance(rows[1][col["下达日期"]], datetime)
+    assert isinstance(rows[1][col["建立时间"]], datetime)
+    sources = [r[col["来源记录"]] for r in rows[1:] if r[col["来源记录"]]]
+    assert all(not UUID.search(s) for s in sources)
+    units = [r[col["责任单位"]] for r in rows[1:] if r[col["责任单位"]]]
+    assert units and all(not UUID.search(u) for u in units)
 
 
 def _someone_with_records(ctx):

@@ -14,7 +14,7 @@ from ui import dialogs, list_print
 from ui.models.record_model import RECORD_ID_ROLE, RecordTableModel
 from ui.widgets.filter_bar import FilterBar
 from ui.widgets.table import make_table, on_open, set_widths
-from ui.xlsx_export import export_list
+from ui.xlsx_export import CHOICES, export_list
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class ListPage(QWidget):
         self.void_button = QPushButton("作废…")
         self.void_button.clicked.connect(self.void_selected)
         self.export_button = QPushButton("导出 Excel…")
-        self.export_button.setToolTip("把当前筛选出的全部记录导出为 .xlsx")
+        self.export_button.setToolTip("把当前筛选出的全部记录导出为 .xlsx（可选列表的列或全部字段）")
         self.export_button.clicked.connect(self.export)
         if self.fam.name in MADE_ELSEWHERE:
             self.new_button.setEnabled(False)
@@ -192,6 +192,13 @@ class ListPage(QWidget):
         self.ctx.jobs.run(work, title=f"正在打印{label}…", parent=self)
 
     def export(self) -> None:
+        keys = list(CHOICES)
+        chosen = dialogs.ask_choice(self, "导出 Excel", f"导出当前筛选出的全部{self.fam.label}记录"
+                                    f"（共 {self.model.total or 0} 条）。导出哪些列？",
+                                    [CHOICES[k] for k in keys])
+        if chosen is None:
+            return
+        which = keys[chosen]
         suggested = f"{self.fam.label}-{self.ctx.today().isoformat()}.xlsx"
         path = dialogs.save_file_name(self, "导出 Excel", suggested, "Excel 工作簿 (*.xlsx)")
         if path is None:
@@ -200,6 +207,6 @@ class ListPage(QWidget):
             path = path.with_suffix(".xlsx")
         fam, flt = self.fam.name, self.model.flt
         sort, desc = self.model.sort_key, self.model.descending
-        self.ctx.jobs.run(lambda s, job: export_list(s, job, fam, flt, sort, desc, path),
+        self.ctx.jobs.run(lambda s, job: export_list(s, job, fam, flt, sort, desc, path, which),
                           on_done=lambda n: dialogs.show_info(self, f"已导出 {n} 条记录到\n{path}"),
                           title=f"正在导出{self.fam.label}…", parent=self)
