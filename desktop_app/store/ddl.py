@@ -31,11 +31,8 @@ CREATE TABLE record_index (
     main_date TEXT, status TEXT NOT NULL, voided INTEGER NOT NULL, updated_at TEXT NOT NULL,
     PRIMARY KEY (family, id));
 CREATE INDEX record_index_updated ON record_index (updated_at);
-CREATE VIRTUAL TABLE record_fts USING fts5(
-    title, body, content='record_index', tokenize='trigram');
-CREATE TABLE record_text (
-    family TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,
-    PRIMARY KEY (family, id)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE record_grams USING fts5(
+    grams, content='', detail='none', columnsize=0, tokenize='ascii');
 CREATE TABLE record_link (
     person_id TEXT NOT NULL, family TEXT NOT NULL, id TEXT NOT NULL, field TEXT NOT NULL,
     PRIMARY KEY (person_id, family, id, field));

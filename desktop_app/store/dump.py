@@ -11,7 +11,7 @@ import sqlite3
 def _tables(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        " AND name NOT LIKE 'record_fts_%' AND name != 'record_fts' ORDER BY name")]
+        " AND name NOT LIKE 'record_grams%' ORDER BY name")]
 
 
 def canonical_dump(conn: sqlite3.Connection, *, exclude: tuple[str, ...] = ()) -> str:

@@ -1,6 +1,6 @@
 """Derived rows kept beside each record by the write path: the search text
-(``record_index`` and its trigram FTS table), the person links the 廉政档案
-reads, and the open deadlines. Rebuilt from the record on every write.
+(``record_index`` and its gram index ``record_grams``), the person links the
+廉政档案 reads, and the open deadlines. Rebuilt from the record on every write.
 
 ``derived`` works them out from the stored row alone (names of referenced
 persons and units come from a ``Names`` look-up), so that the one-record write
@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from datetime import date
+from itertools import chain, count
 from typing import Any, Callable, Iterable
 
 from desktop_app.domain.derive import DueItem
@@ -92,9 +94,66 @@ def derived(names: Names, fam: Family, row: dict[str, Any], due: list[DueItem]) 
                    row["voided"], row["updated_at"], list(dict.fromkeys(links)), deadlines)
 
 
-INSERT_INDEX = ("INSERT INTO record_index (family, id, title, body, main_date, status, voided,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-INSERT_TEXT = "INSERT OR REPLACE INTO record_text (family, id, body) VALUES (?, ?, ?)"
+# -- the search index ------------------------------------------------------------------
+# record_index's rowid orders records by main date (newest last): day number times
+# DAY_SLOTS plus a slot for each record of that day; a search reads the gram
+# index's matches newest first and stops at the page it needs.
+DAY_SLOTS = 1 << 18
+
+
+def day_base(main_date: str | None) -> int:
+    try:
+        return date.fromisoformat(main_date[:10]).toordinal() * DAY_SLOTS if main_date else 0
+    except ValueError:
+        return 0
+
+
+def same_day(rowid: int, main_date: str | None) -> bool:
+    return rowid // DAY_SLOTS * DAY_SLOTS == day_base(main_date)
+
+
+class RowidAllocator:
+    """Free rowids in a day's range (the next slot after the day's highest)."""
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn, self.next = conn, {}
+
+    def take(self, main_date: str | None) -> int:
+        first = day_base(main_date)
+        # a full day (2^18 records of one date) spills to the days before, then after
+        for base in chain(range(first, -1, -DAY_SLOTS), count(first + DAY_SLOTS, DAY_SLOTS)):
+            nxt = self.next.get(base)
+            if nxt is None:
+                top = self.conn.execute("SELECT max(rowid) FROM record_index WHERE rowid >= ?"
+                                        " AND rowid < ?", (base, base + DAY_SLOTS)).fetchone()[0]
+                nxt = base if top is None else top + 1
+            if nxt < base + DAY_SLOTS:
+                self.next[base] = nxt + 1
+                return nxt
+            self.next[base] = nxt
+        raise AssertionError("unreachable")
+
+
+def grams(title: str, body: str, family: str) -> str:
+    """The gram index's tokens for one record: every character and every pair of
+    adjacent characters of the body (which holds the title), the title's again
+    with a 't' in front (title hits rank first), and the family."""
+    out = {"f" + family.replace("_", "")}
+    for prefix, text in (("", body), ("t", title)):
+        prev = None
+        for ch in text:
+            if ch.isspace():
+                prev = None
+                continue
+            out.add(f"{prefix}u{ord(ch):x}")
+            if prev is not None:
+                out.add(f"{prefix}b{ord(prev):x}g{ord(ch):x}")
+            prev = ch
+    return " ".join(out)
+
+
+INSERT_INDEX = ("INSERT INTO record_index (rowid, family, id, title, body, main_date, status,"
+                " voided, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+INSERT_GRAMS = "INSERT INTO record_grams (rowid, grams) VALUES (?, ?)"
 INSERT_LINK = ("INSERT OR IGNORE INTO record_link (person_id, family, id, field)"
                " VALUES (?, ?, ?, ?)")
 INSERT_DEADLINE = ("INSERT INTO deadline (family, id, kind, label, due_date, done_date, active)"
@@ -107,17 +166,15 @@ def reindex(conn: sqlite3.Connection, fam: Family, row: dict[str, Any],
     old = conn.execute("SELECT rowid, title, body FROM record_index WHERE family = ? AND id = ?",
                        (fam.name, d.id)).fetchone()
     if old is not None:
-        conn.execute("INSERT INTO record_fts (record_fts, rowid, title, body)"
-                     " VALUES ('delete', ?, ?, ?)", (old[0], old[1], old[2]))
-        conn.execute("UPDATE record_index SET title=?, body=?, main_date=?, status=?, voided=?,"
-                     " updated_at=? WHERE rowid=?", (*d.index_row[2:], old[0]))
-        rowid = old[0]
+        conn.execute("INSERT INTO record_grams (record_grams, rowid, grams) VALUES ('delete', ?, ?)",
+                     (old[0], grams(old[1], old[2], fam.name)))
+        rowid = old[0] if same_day(old[0], d.main_date) else RowidAllocator(conn).take(d.main_date)
+        conn.execute("UPDATE record_index SET rowid=?, title=?, body=?, main_date=?, status=?,"
+                     " voided=?, updated_at=? WHERE rowid=?", (rowid, *d.index_row[2:], old[0]))
     else:
-        rowid = conn.execute(INSERT_INDEX, d.index_row).lastrowid
-    conn.execute("INSERT INTO record_fts (rowid, title, body) VALUES (?, ?, ?)", (rowid, d.title, d.body))
-    # The same text clustered by family: 1–2 character terms are a scan, and a scan
-    # of one family's rows in key order reads far fewer pages than rowid look-ups.
-    conn.execute(INSERT_TEXT, (d.family, d.id, d.body))
+        rowid = RowidAllocator(conn).take(d.main_date)
+        conn.execute(INSERT_INDEX, (rowid, *d.index_row))
+    conn.execute(INSERT_GRAMS, (rowid, grams(d.title, d.body, fam.name)))
     conn.execute("DELETE FROM record_link WHERE family = ? AND id = ?", (fam.name, d.id))
     conn.executemany(INSERT_LINK, d.links)
     conn.execute("DELETE FROM deadline WHERE family = ? AND id = ?", (fam.name, d.id))
@@ -126,11 +183,9 @@ def reindex(conn: sqlite3.Connection, fam: Family, row: dict[str, Any],
 
 def insert_many(conn: sqlite3.Connection, items: Iterable[Derived]) -> None:
     """Derived rows of records new to the database, in one go (the bulk loader)."""
-    items = list(items)
-    last = conn.execute("SELECT coalesce(max(rowid), 0) FROM record_index").fetchone()[0]
-    conn.executemany(INSERT_INDEX, [d.index_row for d in items])
-    conn.execute("INSERT INTO record_fts (rowid, title, body)"
-                 " SELECT rowid, title, body FROM record_index WHERE rowid > ?", (last,))
-    conn.executemany(INSERT_TEXT, [(d.family, d.id, d.body) for d in items])
-    conn.executemany(INSERT_LINK, [link for d in items for link in d.links])
-    conn.executemany(INSERT_DEADLINE, [row for d in items for row in d.deadlines])
+    alloc = RowidAllocator(conn)
+    rows = [(alloc.take(d.main_date), d) for d in items]
+    conn.executemany(INSERT_INDEX, [(rowid, *d.index_row) for rowid, d in rows])
+    conn.executemany(INSERT_GRAMS, [(rowid, grams(d.title, d.body, d.family)) for rowid, d in rows])
+    conn.executemany(INSERT_LINK, [link for _, d in rows for link in d.links])
+    conn.executemany(INSERT_DEADLINE, [r for _, d in rows for r in d.deadlines])

@@ -10,7 +10,7 @@ from typing import Any
 from desktop_app.domain.record import Record
 from desktop_app.domain.schema import COMMON_NAMES, Family
 from desktop_app.store.records import from_row
-from desktop_app.store.search import matching_ids, terms
+from desktop_app.store.search import family_condition, terms
 
 PAGE = 200
 
@@ -46,7 +46,8 @@ class LevelDates:
     cutoff: date      # last yellow day
 
 
-def _where(fam: Family, flt: ListFilter, levels: LevelDates | None) -> tuple[list[str], list[Any]]:
+def _where(conn: sqlite3.Connection, fam: Family, flt: ListFilter, levels: LevelDates | None,
+           walk: bool = True) -> tuple[list[str], list[Any]]:
     w, p = [], []
     if not flt.include_voided:
         w.append("t.voided = 0")
@@ -77,10 +78,8 @@ def _where(fam: Family, flt: ListFilter, levels: LevelDates | None) -> tuple[lis
         w.append(f"({flt.drill.where})"); p += list(flt.drill.params)
     words = terms(flt.text or "")
     if words:
-        # "+t.id": never drive the query from the match set (thousands of ids for a
-        # common word, each fetched and sorted); walk the sort index and test membership.
-        sub, params = matching_ids(words, fam.name)
-        w.append(f"+t.id IN ({sub})")
+        cond, params = family_condition(conn, words, fam.name, walk=walk)
+        w.append(cond)
         p += params
     return w, p
 
@@ -107,7 +106,7 @@ def list_page(conn: sqlite3.Connection, fam: Family, flt: ListFilter = ListFilte
               limit: int = PAGE, levels: LevelDates | None = None) -> tuple[list[Record], tuple | None]:
     """One page of records and the key to pass as ``after`` for the next page."""
     col = sortable(fam, sort or fam.date_field)
-    where, params = _where(fam, flt, levels)
+    where, params = _where(conn, fam, flt, levels)
     if after is not None:
         cond, extra = _keyset(col, descending, after)
         where.append(cond); params += extra
@@ -123,7 +122,7 @@ def list_page(conn: sqlite3.Connection, fam: Family, flt: ListFilter = ListFilte
 
 def count(conn: sqlite3.Connection, fam: Family, flt: ListFilter = ListFilter(),
           levels: LevelDates | None = None) -> int:
-    where, params = _where(fam, flt, levels)
+    where, params = _where(conn, fam, flt, levels, walk=False)
     return conn.execute(f"SELECT count(*) FROM {fam.name} t WHERE {' AND '.join(where) or '1'}",
                         params).fetchone()[0]
 

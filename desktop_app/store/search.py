@@ -1,22 +1,27 @@
-"""One search across the text of every family.
+"""One search across the text of every family, and inside one family's list.
 
-Terms of three or more characters go to the trigram FTS table; shorter terms
-(most Chinese words: 约谈, 整改) are matched with ``instr`` on base tables,
-because trigram MATCH never matches under three characters and LIKE on the FTS
-table finds no CJK on SQLite 3.40 (ecosystem.md §0.3). When a long term is
-present the FTS narrows the rows first and short terms are checked on those.
-Otherwise a search across all families scans ``record_index`` once, and a
-search inside one family's list scans ``record_text``, the same text clustered
-by family (half the pages of rowid look-ups through ``record_index``). Input is
-bound as a parameter, never spliced into SQL; FTS phrases are quoted.
+Every term, of any length, is answered from the gram index ``record_grams``
+(``store.index.grams``): a contentless FTS5 table holding, for each record, each
+character and each pair of adjacent characters of its text as a token. A one- or
+two-character term is one token, so its matches are exact; a longer term is the
+AND of its pairs, a superset that ``instr`` on the record's text then narrows to
+exact substring matches. No query scans the table, whatever the term's length.
+
+Hits rank title matches first, then newest first. ``record_index``'s rowid orders
+records by main date, so the gram index gives matches newest first: the search
+asks for one rank at a time (all terms in the title, then one term missing from
+it, …) and stops as soon as the page is full, instead of ranking every match of
+a common character. Input never reaches SQL as text: tokens are hex code points.
 """
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from itertools import combinations
 
 MAX_TERMS = 8
 MAX_QUERY = 100
+RANKED_TERMS = 3          # more terms: one query ranks every match (they are few)
 
 
 @dataclass(frozen=True)
@@ -34,27 +39,64 @@ def terms(text: str) -> list[str]:
     return list(dict.fromkeys(words))[:MAX_TERMS]
 
 
-def fts_phrase(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
+def _token_expr(term: str, prefix: str = "") -> str:
+    """The gram index expression for a term: exact for 1–2 characters."""
+    if len(term) == 1:
+        return f"{prefix}u{ord(term):x}"
+    pairs = list(dict.fromkeys(f"{prefix}b{ord(a):x}g{ord(b):x}" for a, b in zip(term, term[1:])))
+    return pairs[0] if len(pairs) == 1 else "(" + " AND ".join(pairs) + ")"
 
 
-def _split(words: list[str]) -> tuple[list[str], list[str]]:
-    return [w for w in words if len(w) >= 3], [w for w in words if len(w) < 3]
+def _family_expr(families: list[str] | None) -> str:
+    return "(" + " OR ".join("f" + f.replace("_", "") for f in families) + ")" if families else ""
 
 
-def matching_ids(words: list[str], family: str) -> tuple[str, list]:
-    """A subquery yielding the ids of one family's records whose text holds every term."""
-    long, short = _split(words)
-    if long:
-        conds = ["rowid IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?)"] * len(long)
-        conds += ["instr(body, ?) > 0"] * len(short)
-        params = [fts_phrase(w) for w in long] + short
-        table = "record_index"
-    else:
-        conds, params, table = ["instr(body, ?) > 0"] * len(short), list(short), "record_text"
-    conds.insert(0, "family = ?")
-    params.insert(0, family)
-    return f"SELECT id FROM {table} WHERE {' AND '.join(conds)}", params
+def match_expr(words: list[str], families: list[str] | None = None) -> str:
+    """Records whose text holds every term (a superset for terms over 2 characters)."""
+    expr = " AND ".join(_token_expr(w) for w in words)
+    fam = _family_expr(families)
+    return f"{fam} AND {expr}" if fam else expr
+
+
+def _rank_expr(words: list[str], miss: int, families: list[str] | None) -> str:
+    """Matches with ``miss`` terms absent from the title (a superset when a long
+    term is involved: its title test is ``instr``'s)."""
+    base = match_expr(words, families)
+    alts = []
+    for in_title in combinations(range(len(words)), len(words) - miss):
+        pos = [_token_expr(words[i], "t") for i in in_title]
+        neg = [_token_expr(words[i], "t") for i in range(len(words))
+               if i not in in_title and len(words[i]) <= 2]
+        alt = " AND ".join([f"({base})", *pos])
+        alts.append(f"({alt}) NOT ({' OR '.join(neg)})" if neg else f"({alt})")
+    return " OR ".join(alts)
+
+
+WALK_FROM = 1000          # matches in the family from which a list walks its sort order
+
+
+def family_condition(conn: sqlite3.Connection, words: list[str], family: str, *,
+                     walk: bool = True) -> tuple[str, list]:
+    """A condition on a family table ``t``: the record's text holds every term.
+
+    Few matches: the set of their ids (one look-up each). Many (a common word in a
+    long list): the list walks its own sort order and tests each row against the
+    gram index's match set, stopping at the page (``walk``; a count never walks).
+    """
+    expr = match_expr(words, [family])
+    long = [w for w in words if len(w) > 2]
+    grams = "rowid IN (SELECT rowid FROM record_grams WHERE record_grams MATCH ?)"
+    if walk:
+        many = conn.execute("SELECT count(*) FROM (SELECT 1 FROM record_grams WHERE record_grams"
+                            " MATCH ? LIMIT ?)", (expr, WALK_FROM)).fetchone()[0] >= WALK_FROM
+        if many:
+            return ("EXISTS (SELECT 1 FROM record_index ri WHERE ri.family = ? AND ri.id = t.id"
+                    f" AND ri.{grams}" + " AND instr(ri.body, ?) > 0" * len(long) + ")",
+                    [family, expr, *long])
+    # "+t.id": never drive the query from the match set (thousands of ids for a
+    # common word, each fetched and sorted); walk the sort index and test membership.
+    return (f"+t.id IN (SELECT id FROM record_index WHERE {grams}"
+            + " AND instr(body, ?) > 0" * len(long) + ")", [expr, *long])
 
 
 def _snippet(body: str, words: list[str], width: int = 40) -> str:
@@ -67,25 +109,39 @@ def _snippet(body: str, words: list[str], width: int = 40) -> str:
     return body[:width].replace("\n", " ")
 
 
+def _query(conn: sqlite3.Connection, expr: str, words: list[str], miss: int | None,
+           include_voided: bool, limit: int) -> list[sqlite3.Row]:
+    rank = " + ".join(["(instr(ri.title, ?) = 0)"] * len(words))
+    long = [w for w in words if len(w) > 2]
+    sql = (f"SELECT ri.family, ri.id, ri.title, ri.body, ri.main_date, ri.status, ({rank}) AS miss"
+           " FROM record_grams g JOIN record_index ri ON ri.rowid = g.rowid"
+           " WHERE record_grams MATCH ?" + " AND instr(ri.body, ?) > 0" * len(long))
+    args = [*words, expr, *long]
+    if not include_voided:
+        sql += " AND ri.voided = 0"
+    if miss is not None:
+        sql += " AND miss = ? ORDER BY g.rowid DESC LIMIT ?"
+        args += [miss, limit]
+    else:
+        sql += " ORDER BY miss, g.rowid DESC LIMIT ?"
+        args.append(limit)
+    return conn.execute(sql, args).fetchall()
+
+
 def search(conn: sqlite3.Connection, text: str, *, families: list[str] | None = None,
            include_voided: bool = False, limit: int = 200) -> list[Hit]:
     """Hits ranked by where the terms occur (title first) and date, newest first."""
     words = terms(text)
     if not words:
         return []
-    long, short = _split(words)
-    conds = ["ri.rowid IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?)"] * len(long)
-    conds += ["instr(ri.body, ?) > 0"] * len(short)    # all families: one pass over record_index
-    rank = " + ".join(["(instr(ri.title, ?) = 0)"] * len(words))
-    sql = (f"SELECT ri.family, ri.id, ri.title, ri.body, ri.main_date, ri.status, ({rank}) AS miss"
-           f" FROM record_index ri WHERE {' AND '.join(conds)}")
-    args = words + [fts_phrase(w) for w in long] + short
-    if not include_voided:
-        sql += " AND ri.voided = 0"
-    if families:
-        sql += f" AND ri.family IN ({','.join('?' * len(families))})"
-        args += families
-    sql += " ORDER BY miss, ri.main_date DESC LIMIT ?"
-    rows = conn.execute(sql, [*args, limit]).fetchall()
+    if len(words) > RANKED_TERMS:
+        rows = _query(conn, match_expr(words, families), words, None, include_voided, limit)
+    else:
+        rows = []
+        for miss in range(len(words) + 1):
+            if len(rows) >= limit:
+                break
+            rows += _query(conn, _rank_expr(words, miss, families), words, miss,
+                           include_voided, limit - len(rows))
     return [Hit(r["family"], r["id"], r["title"], _snippet(r["body"], words), r["main_date"],
                 r["status"]) for r in rows]

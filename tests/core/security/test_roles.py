@@ -82,7 +82,7 @@ def test_guard_stops_reads_that_skip_the_service_check(as_user):
     make_unit_person(as_user("录入员乙"))
     auditor = as_user("审计员丁")
     for sql in ("SELECT name FROM person", "SELECT title FROM record_index",
-                "SELECT * FROM record_fts WHERE record_fts MATCH '王建国'", "SELECT * FROM deadline"):
+                "SELECT rowid FROM record_grams WHERE record_grams MATCH 'u738b'", "SELECT * FROM deadline"):
         with pytest.raises(sqlite3.DatabaseError, match="prohibited|not authorized|vtable"):
             auditor.conn.execute(sql).fetchall()
     assert auditor.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] > 0
