@@ -34,11 +34,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator
 
+from desktop_app.filenames import is_device_name
+
 from .archive import ACKS, ENTRY_NAME_RE, MANIFEST, MIME_MAX, SHA256_RE, TABLE_RE
 from .errors import MediaError, PackageRejected
 from .jsonsafe import loads_strict
 from .limits import DEFAULT_ARCHIVE_LIMITS, ArchiveLimits, MiB
 from .meter import CancelFn, Meter, ProgressFn
+from .values import shown
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +117,9 @@ def _end_record(fh: BinaryIO, size: int) -> tuple[int, int, int]:
 
 def _check_info(info: zipfile.ZipInfo, limits: ArchiveLimits) -> Entry:
     name = info.filename
-    if info.orig_filename != name or ENTRY_NAME_RE.fullmatch(name) is None:
-        raise _bad(repr(info.orig_filename)[:80], "bad_entry_name")
+    if info.orig_filename != name or ENTRY_NAME_RE.fullmatch(name) is None \
+            or is_device_name(name.rpartition("/")[2]):
+        raise _bad(shown(info.orig_filename, 80), "bad_entry_name")
     if info.flag_bits & ~_ALLOWED_FLAGS:
         raise _bad(f"{name} 标志位 {info.flag_bits:#x}（加密或不支持）")
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sqlite3
 import sys
 import tempfile
 import time
@@ -117,12 +118,51 @@ def clean_abandoned(data_dir: Path) -> int:
     return removed
 
 
-def prune_backups(data_dir: Path, keep: int = KEEP_BACKUPS) -> None:
+def _committed_ids(data_dir: Path) -> set[str] | None:
+    """The package ids of every committed import, or None if the database cannot be read."""
+    from desktop_app.services.session import database_path
+    from desktop_app.store.db import connect
+    path = database_path(Path(data_dir))
+    if not path.is_file():
+        return None
+    try:
+        conn = connect(path, readonly=True)
+        try:
+            return {r[0] for r in conn.execute("SELECT package_id FROM imported_package")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        log.warning("could not read the import ledger to prune backups", exc_info=True)
+        return None
+
+
+def prune_backups(data_dir: Path, keep: int = KEEP_BACKUPS, *,
+                  committed: set[str] | None = None) -> None:
+    """Keep the ``keep`` newest pre-import backups of imports that committed.
+
+    A backup whose import did not commit (refused, crashed) is no restore point:
+    it is deleted once ``GRACE_S`` old (a younger one may belong to an import still
+    running in another process) and never counts in the rotation, so hostile
+    packages that fail cannot push the last honest restore point out (issue 9)."""
     folder = backups_dir(data_dir)
     if not folder.is_dir():
         return
-    old = sorted(folder.glob("pre-import-*.db"), key=lambda p: p.stat().st_mtime)
-    for path in old[:-keep] if keep else old:
+    if committed is None:
+        committed = _committed_ids(data_dir)
+        if committed is None:
+            return
+    kept, now = [], time.time()
+    for path in folder.glob("pre-import-*.db"):
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            continue
+        if path.name[len("pre-import-"):-len(".db")] in committed:
+            kept.append((mtime, path))
+        elif now - mtime > GRACE_S:
+            path.unlink(missing_ok=True)
+    kept.sort()
+    for _, path in kept[:-keep] if keep else kept:
         path.unlink(missing_ok=True)
 
 

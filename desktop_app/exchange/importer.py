@@ -39,6 +39,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from desktop_app.errors import UserFacingError
 from desktop_app.security import authz
 from desktop_app.security.roles import Permission
+from desktop_app.services.attachments import blob_path
 from desktop_app.services.session import Session, database_path
 from desktop_app.store import audit, revision
 from desktop_app.store.db import transaction
@@ -48,6 +49,7 @@ from .apply import Writer
 from .archive_read import ArchiveContents, extract_archive
 from .envelope import read_header
 from .errors import MediaError
+from .refusals import record_refusal
 from .kdf import Argon2Cost
 from .meter import CancelFn, StepProgressFn, Steps
 from .offices import trusted_keys
@@ -90,6 +92,8 @@ class PreparedImport:
     gaps: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     acks_current: bool = True
+    seq_jump: bool = False
+    split_ok: bool = True
 
     @property
     def package_id(self) -> str:
@@ -125,11 +129,13 @@ def _provider(conn: sqlite3.Connection, package_id: str, passphrase: Passphrase)
     return provide
 
 
-def _open(s: Session, work: Path, path: Path, passphrase: Passphrase,
-          steps: Steps) -> tuple[Path, str, dict, ArchiveContents, str]:
+def _open(s: Session, work: Path, path: Path, passphrase: Passphrase, steps: Steps,
+          seen: dict) -> tuple[Path, str, dict, ArchiveContents, str]:
     staged, sha = media.stage_copy(path, work, progress=steps.step("正在复制到本机…"),
                                    cancel=steps.cancel)
+    seen["sha256"] = sha
     unverified, _ = read_header(staged, KNOWN_CAPABILITIES)
+    seen["sender"] = unverified["sender"]
     secret: list[str] = []
     def remember() -> str | None:
         value = _provider(s.conn, unverified["package_id"], passphrase)()
@@ -159,19 +165,32 @@ def prepare_import(s: Session, path: Path | str, passphrase: Passphrase, *,
     housekeeping.clean_abandoned(s.data_dir)
     steps = Steps(progress, cancel)
     work = housekeeping.new_work_dir(s.data_dir, "import")
+    seen: dict[str, Any] = {"sha256": None, "sender": None}
     try:
-        staged, sha, header, contents, secret = _open(s, work, path, passphrase, steps)
+        staged, sha, header, contents, secret = _open(s, work, path, passphrase, steps, seen)
         info = read_manifest(contents.manifest, header)
         if info.sender_node == s.instance:
             raise UserFacingError("这是本工作站自己导出的数据包（或回执），无需导入；数据库未改动。")
+        if info.kind == "receipt" and (contents.records or contents.attachments):
+            raise UserFacingError("回执中不应含有记录或附件，已拒绝；数据库未改动。")
         acks = read_knowledge(contents.acks or {}, "确认向量")
         p = PreparedImport(path, work, staged, sha, header, info, contents, acks,
                            relation(s.conn, s.office_code, header["sender"]), secret)
         _assess(s, p, steps)
-        return p
-    except BaseException:
+    except BaseException as exc:
         housekeeping.remove_work_dir(work)
+        if _is_refusal(exc):
+            record_refusal(s, path, seen["sha256"], seen["sender"], exc)
         raise
+    if p.tally.rejected:
+        record_refusal(s, path, p.sha256, p.header["sender"], ImportRefused(p.summary()))
+    return p
+
+
+def _is_refusal(exc: BaseException) -> bool:
+    """A refused package, as opposed to a no-op, a full disk or a cancelled run."""
+    return isinstance(exc, UserFacingError) and not isinstance(
+        exc, (ledger.AlreadyImported, MediaError, authz.PermissionDenied))
 
 
 def _assess(s: Session, p: PreparedImport, steps: Steps) -> None:
@@ -181,6 +200,15 @@ def _assess(s: Session, p: PreparedImport, steps: Steps) -> None:
         p.acks_current = False
         p.warnings.append(f"该数据包序号 {h['seq']} 低于此前从同一工作站导入的 {last}："
                           "是较早的数据包，已按版本合并，不会回退任何数据。")
+    if h["seq"] > (last or 0) + ledger.MAX_SEQ_JUMP:
+        p.seq_jump = True
+        p.warnings.append(f"该数据包序号 {h['seq']} 远超此前从同一工作站导入的 {last or 0}"
+                          "（对方程序或数据可能异常）：本包照常检查，但它的序号不作为"
+                          "今后判断新旧的依据。")
+    split = ledger.split_problem(s.conn, h, p.info)
+    if split:
+        p.split_ok = False
+        p.warnings.append(split)
     if p.is_receipt:
         return
     p.gaps = ledger.gap_scopes(s.conn, s.office_code, h["base_vector"])
@@ -208,7 +236,8 @@ def _backup(s: Session, package_id: str) -> Path:
     finally:
         dest.close()
     os.replace(tmp, target)
-    housekeeping.prune_backups(s.data_dir)
+    committed = {r[0] for r in s.conn.execute("SELECT package_id FROM imported_package")}
+    housekeeping.prune_backups(s.data_dir, committed=committed)
     return target
 
 
@@ -225,7 +254,7 @@ def _move_blobs(s: Session, contents: ArchiveContents, steps: Steps) -> None:
     total = len(contents.attachments)
     for done, (sha, src) in enumerate(sorted(contents.attachments.items())):
         steps.report(done, total, "正在保存附件…")
-        target = s.attachments_dir / sha[:2] / sha
+        target = blob_path(s, sha)
         if not target.exists():
             move_blob(src, target)
 
@@ -237,7 +266,7 @@ def _bookkeeping(s: Session, p: PreparedImport, summary: dict, now: str) -> str 
     if p.tally.max_hlc:
         revision.observe_hlc(conn, p.tally.max_hlc, int(s.now().timestamp() * 1000))
     raised = []
-    if not p.is_receipt:
+    if not p.is_receipt and p.split_ok:
         complete = ledger.complete_scopes(conn, h, p.info, p.gaps)
         for scope in ledger.trusted_scopes(p.relation, h["sender"], s.office_code, complete):
             if scope in p.info.sender_knowledge:
@@ -258,7 +287,7 @@ def _bookkeeping(s: Session, p: PreparedImport, summary: dict, now: str) -> str 
     summary.update(applied=True, imported_utc=now, knowledge_raised=sorted(raised))
     kept = {k: summary[k] for k in ("new", "updated", "unchanged", "conflicts", "gap_scopes",
                                     "split", "warnings", "applied")}
-    kept.update(sender_node=p.info.sender_node,
+    kept.update(sender_node=p.info.sender_node, seq_jump=p.seq_jump, split_ok=p.split_ok,
                 split={"group": p.info.group, "part": p.info.part, "parts": p.info.parts})
     ledger.record(conn, h, p.sha256, now, s.user, kept,
                   None if p.is_receipt else str(report.report_path(s.data_dir, p.package_id)))
@@ -297,11 +326,20 @@ def commit_import(s: Session, p: PreparedImport, *,
         ledger.check_not_imported(s.conn, p.package_id)
         summary = p.summary()
         if p.tally.rejected:
-            raise ImportRefused(summary)
-        if not p.is_receipt:
-            summary["backup"] = str(_backup(s, p.package_id))
-            _move_blobs(s, p.contents, steps)
-        new_instance = _apply(s, p, summary, steps)
+            raise ImportRefused(summary)         # recorded when the dry run found it
+        backup = None
+        try:
+            if not p.is_receipt:
+                backup = _backup(s, p.package_id)
+                summary["backup"] = str(backup)
+                _move_blobs(s, p.contents, steps)
+            new_instance = _apply(s, p, summary, steps)
+        except BaseException as exc:
+            if backup is not None:               # not a restore point: nothing committed
+                backup.unlink(missing_ok=True)
+            if _is_refusal(exc):
+                record_refusal(s, p.source, p.sha256, p.header["sender"], exc)
+            raise
         if new_instance:
             s.instance = new_instance
         if not p.is_receipt:

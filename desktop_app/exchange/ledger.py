@@ -20,6 +20,11 @@ from . import vectors
 from .scope import Relation
 from .wire import ManifestInfo
 
+# A sequence number this far beyond the last one seen from a workstation is reported
+# and never becomes the reference for "older" (a jump to 1,000,000 would otherwise
+# make every later honest package look old and drop its acknowledgements).
+MAX_SEQ_JUMP = 10_000
+
 
 class AlreadyImported(UserFacingError):
     """A no-op: this package (under whatever file name) was imported before."""
@@ -46,9 +51,10 @@ def _imports_from(conn: sqlite3.Connection, sender: str) -> list[tuple[int, dict
 
 
 def last_seq(conn: sqlite3.Connection, sender: str, node: str) -> int | None:
-    """The highest sequence number imported from this workstation of ``sender``."""
+    """The highest sequence number imported from this workstation of ``sender``,
+    not counting packages whose number jumped far ahead (``MAX_SEQ_JUMP``)."""
     seqs = [seq for seq, summary in _imports_from(conn, sender)
-            if summary.get("sender_node") == node]
+            if summary.get("sender_node") == node and not summary.get("seq_jump")]
     return max(seqs) if seqs else None
 
 
@@ -67,6 +73,23 @@ def trusted_scopes(rel: Relation, sender: str, me: str, scopes: Iterable[str]) -
     return set(scopes) & allowed
 
 
+def split_problem(conn: sqlite3.Connection, header: dict, info: ManifestInfo) -> str | None:
+    """Why the parts of a split export disagree, or None.  Every part already imported
+    of the same group must come from the same workstation and state the same number
+    of parts, and no part number may come twice; otherwise no knowledge is raised."""
+    if info.kind == "receipt":
+        return None
+    for _, summary in _imports_from(conn, header["sender"]):
+        split = summary.get("split") or {}
+        if split.get("group") != info.group:
+            continue
+        if split.get("parts") != info.parts or summary.get("sender_node") != info.sender_node \
+                or split.get("part") == info.part:
+            return ("该数据包与同一组分包中已导入的部分不一致（分包数、序号或工作站不同）："
+                    "记录照常检查，但本组不会被当作完整导出。")
+    return None
+
+
 def complete_scopes(conn: sqlite3.Connection, header: dict, info: ManifestInfo,
                     gaps: list[str]) -> set[str]:
     """Scopes whose knowledge this import completes: every part of the export is in
@@ -78,9 +101,11 @@ def complete_scopes(conn: sqlite3.Connection, header: dict, info: ManifestInfo,
     for _, summary in _imports_from(conn, header["sender"]):
         split = summary.get("split") or {}
         if split.get("group") == info.group:
+            if summary.get("split_ok") is False:       # a part that disagreed: never complete
+                return set()
             parts.add(split.get("part"))
             scopes -= set(summary.get("gap_scopes", ()))
-    return scopes if len(parts) == info.parts else set()
+    return scopes if parts == set(range(1, info.parts + 1)) else set()
 
 
 def own_instance_ahead(instance: str, counter: int, *vector_maps: dict) -> bool:

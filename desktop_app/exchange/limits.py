@@ -59,7 +59,7 @@ class ArchiveLimits:
     ratio_floor_bytes: int = 1 * MiB  # small entries may compress better (JSON, blank pages)
     max_manifest_bytes: int = 64 * MiB
     max_acks_bytes: int = 4 * MiB
-    max_line_bytes: int = 16 * MiB    # one JSONL record
+    max_line_bytes: int = 4 * MiB     # one JSONL record: a record is < 0.5 MiB, a conflict row < 3 MiB
     max_central_dir_bytes: int = 64 * MiB
 
 

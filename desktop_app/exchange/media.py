@@ -53,6 +53,7 @@ PARTIAL_SUFFIX = ".partial"
 STAGING_PREFIX = "tzstage-"
 _FAT_NAMES = frozenset({"vfat", "msdos", "fat", "fat12", "fat16", "fat32"})
 _BLOCK = 1024 * 1024
+MAX_LISTED_FILES = 1000
 _OCTAL_ESCAPE = re.compile(r"\\([0-7]{3})")
 
 
@@ -270,6 +271,10 @@ def list_packages(drive_dir: Path | str, *,
             if not item.name.endswith((PACKAGE_SUFFIX, RECEIPT_SUFFIX)) \
                     or not item.is_file(follow_symlinks=False):
                 continue
+            if len(found) >= MAX_LISTED_FILES:     # a drive stuffed with packages
+                log.warning("more than %d packages on %s; the rest not listed",
+                            MAX_LISTED_FILES, drive_dir)
+                break
             try:
                 header, raw = read_header(item.path, known_capabilities)
             except (PackageRejected, OSError) as exc:

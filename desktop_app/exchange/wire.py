@@ -70,15 +70,18 @@ def read_knowledge(value: Any, what: str) -> vectors.Knowledge:
     return {s: dict(v) for s, v in value.items()}
 
 
+def _is_uuid(value: Any) -> bool:
+    try:
+        return str(uuid.UUID(value)) == value
+    except (ValueError, TypeError, AttributeError):
+        return False
+
+
 def _split(value: Any) -> tuple[str, int, int]:
     if not isinstance(value, dict) or set(value) != {"group", "part", "parts"}:
         raise _bad("分包信息格式不正确")
     group, part, parts = value["group"], value["part"], value["parts"]
-    try:
-        valid = str(uuid.UUID(group)) == group
-    except (ValueError, TypeError, AttributeError):
-        valid = False
-    if not valid or type(part) is not int or type(parts) is not int \
+    if not _is_uuid(group) or type(part) is not int or type(parts) is not int \
             or not 1 <= part <= parts <= MAX_PARTS:
         raise _bad("分包信息格式不正确")
     return group, part, parts
@@ -101,8 +104,8 @@ def read_manifest(manifest: dict[str, Any], header: dict[str, Any]) -> ManifestI
     receipt_for = manifest.get("receipt_for")
     if kind == "receipt":
         group, part, parts = str(uuid.UUID(int=0)), 1, 1
-        if not isinstance(receipt_for, str):
-            raise _bad("回执缺少所回复的数据包编号")
+        if not _is_uuid(receipt_for):
+            raise _bad("回执缺少所回复的数据包编号，或编号格式不正确")
     else:
         group, part, parts = _split(manifest.get("split"))
     return ManifestInfo(kind, node, knowledge, digest, group, part, parts, receipt_for)

@@ -90,10 +90,23 @@ class Node:
         return dict(row) if row else None
 
     def digest(self) -> str:
-        return dump_digest(self.s.conn)
+        """The whole database except what a refused package leaves: its audit entry
+        (the log and its head in ``meta``); see ``refusals``."""
+        return data_digest(self.s.conn)
+
+    def refusals(self) -> list[dict]:
+        return [json.loads(r[0]) for r in self.s.conn.execute(
+            "SELECT detail FROM audit_log WHERE action = '拒绝数据包' ORDER BY seq")]
 
     def synced(self) -> str:
         return synced_content(self.s.conn)
+
+
+def data_digest(conn) -> str:
+    meta = [list(r) for r in conn.execute(
+        "SELECT key, value FROM meta WHERE key != 'audit_head' ORDER BY key")]
+    text = dump_digest(conn, exclude=("audit_log", "meta")) + json.dumps(meta, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def make_node(root: Path, name: str, code: str, office_name: str, *,
