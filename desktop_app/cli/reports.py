@@ -1,0 +1,113 @@
+"""``taizhang report``, ``taizhang import-excel`` and ``taizhang template``:
+statistics tables, old Excel ledgers brought in, blank import templates."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop_app.cli.common import emit, out, session_for
+from desktop_app.errors import UserFacingError
+
+BY = {"unit": "unit", "office": "office", "level": "level", "type": "type", "person": "person",
+      "month": "month"}
+
+
+def register(sub) -> None:
+    rep = sub.add_parser("report", help="统计报表：taizhang report NAME --period 2026Q3 -o 表.xlsx；report list 列出全部")
+    rep.add_argument("name", help="报表代号（如 talk、letter、rectification）或 list")
+    rep.add_argument("--period", help="期间：2026-03、2026Q3、2026H1、2026 或 2026-01-05..2026-03-31")
+    rep.add_argument("--by", choices=sorted(BY), help="分组：unit 单位、office 报送机关、level 对象层级、type 类型")
+    rep.add_argument("--office", help="只统计这个机关（代码）的记录；默认含下级报来的记录")
+    rep.add_argument("-o", "--output", type=Path, help="输出文件（.xlsx 或 .pdf）")
+    rep.add_argument("--json", action="store_true", help="以 JSON 输出数字")
+    rep.set_defaults(handler=run_report)
+    imp = sub.add_parser("import-excel", help="导入已有的 Excel/WPS/CSV 台账（全部成功才写入）")
+    imp.add_argument("file", type=Path, help=".xlsx、.xls、.ods 或 .csv 文件")
+    imp.add_argument("--family", required=True, help="记录类别，如 talk 或 谈话")
+    imp.add_argument("--mapping", type=Path, help="列对应关系（JSON：{\"表头\": \"字段\"}）")
+    imp.add_argument("--sheet", help="工作表名称（默认第一个可见的工作表）")
+    imp.add_argument("--create-missing", action="store_true", help="确认新建表中出现而库中没有的人员和单位")
+    imp.add_argument("--errors", type=Path, help="逐行错误报告（.xlsx）的保存位置")
+    imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    imp.add_argument("--json", action="store_true")
+    imp.set_defaults(handler=run_import)
+    tpl = sub.add_parser("template", help="空白导入模板（.xlsx，含下拉选项和示例行）")
+    tpl.add_argument("family", help="记录类别，如 talk 或 谈话")
+    tpl.add_argument("-o", "--output", type=Path, required=True)
+    tpl.set_defaults(handler=run_template)
+
+
+def run_report(args) -> int:
+    from desktop_app.reports import service
+    s = session_for(args)
+    try:
+        if args.name == "list":
+            infos = service.list_reports(s)
+            if args.json:
+                emit([i.to_json() for i in infos])
+            else:
+                for i in infos:
+                    out(f"{i.name:<16}{i.title}{'' if i.builtin else '（本机关表式）'}")
+            return 0
+        if not args.period:
+            raise UserFacingError("请用 --period 指明期间，如 --period 2026Q3。")
+        result = service.run(s, args.name, args.period, by=BY.get(args.by) if args.by else None,
+                             office=args.office)
+        if args.output:
+            service.export(s, result, args.output)
+        if args.json:
+            emit(result.to_json())
+        elif args.output:
+            out(f"已生成 {args.output}（{result.defn.title}，{result.period.title}）")
+        else:
+            _print_table(result)
+        return 0
+    finally:
+        s.close()
+
+
+def _print_table(result) -> None:
+    from desktop_app.reports.engine import TOTAL
+    data = result.to_json()
+    out(f"{data['title']}（{data['office']}，{data['period_title']}）")
+    if result.defn.kind == "deadlines":
+        for i, item in enumerate(result.items, 1):
+            out(f"{i:>4} {item['level_label']} {item['due_date']} {item['family_label']} {item['title']}"
+                f" {item['unit']}")
+        out(f"合计 {len(result.items)} 项")
+        return
+    out("\t".join([result.by_label] + [c.label for c in result.columns]))
+    for r in [*result.rows, None]:
+        key = TOTAL if r is None else r.key
+        cells = [_cell(result.value(key, c.key)) for c in result.columns]
+        out("\t".join(["合计" if r is None else r.label] + cells))
+
+
+def _cell(v) -> str:
+    if v is None:
+        return "—"
+    return str(int(v)) if float(v).is_integer() else f"{v:.1f}"
+
+
+def run_import(args) -> int:
+    from desktop_app.reports import importer
+    s = session_for(args)
+    try:
+        mapping = importer.read_mapping(args.mapping) if args.mapping else None
+        summary = importer.import_file(s, args.file, args.family, mapping=mapping, sheet=args.sheet,
+                                       dry_run=args.dry_run, create_missing=args.create_missing,
+                                       error_report=args.errors)
+    finally:
+        s.close()
+    if args.json:
+        emit(summary.to_json())
+    else:
+        for line in summary.lines():
+            out(line)
+    return 0 if summary.ok else 1
+
+
+def run_template(args) -> int:
+    from desktop_app.reports.ledger_xlsx import write_template
+    path = write_template(args.family, args.output)
+    out(f"已生成导入模板 {path}")
+    return 0
