@@ -59,7 +59,7 @@ def write_rows(s, fam, summary, resolver, shape, progress=None) -> None:
         loader.flush()
         for r in todo:
             r.status = "已导入"
-        remember(conn, shape.layout_key, shape.mapping)
+        remember(conn, fam, shape)
         audit_import(s, summary)
         if summary.dry_run:
             conn.execute("ROLLBACK")

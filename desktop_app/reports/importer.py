@@ -20,7 +20,7 @@ from desktop_app.domain.schema import Family, Kind
 from desktop_app.domain.vocab import workflows
 from desktop_app.errors import UserFacingError, ValidationError
 from desktop_app.reports.cells import CellError, convert, is_blank, text_of
-from desktop_app.reports.layout import IGNORE, Shape, detect, norm, remember, remembered
+from desktop_app.reports.layout import IGNORE, Shape, detect, known_headers, norm, remembered
 from desktop_app.reports.refs import Resolver
 from desktop_app.reports.sheets import read_grid
 from desktop_app.security import authz
@@ -139,13 +139,14 @@ def plan(s, path, family_name: str, *, mapping: dict | None = None, sheet: str |
     if fam.name in NOT_IMPORTED:
         raise UserFacingError(f"{fam.label}不能从 Excel 导入。")
     grid = read_grid(path, sheet)
-    rows, shape = detect(fam, grid)
+    known = known_headers(s.conn, fam) | {norm(k) for k in (mapping or {})}
+    rows, shape = detect(fam, grid, frozenset(known))
     if shape.header_row < 0:
         raise UserFacingError(f"在“{grid.name}”的前 20 行中找不到{fam.label}的表头（如 "
                               f"{'、'.join(f.label for f in fam.fields if f.required)}）。请检查所选类别和工作表。")
-    known = remembered(s.conn, shape.layout_key) if mapping is None else None
-    if known:
-        shape.mapping = {c: n for c, n in known.items() if c < len(shape.labels)}
+    chosen = remembered(s.conn, shape.layout_key) if mapping is None else None
+    if chosen:
+        shape.mapping = {c: n for c, n in chosen.items() if c < len(shape.labels)}
     if mapping:
         _apply_mapping(fam, shape, mapping)
     return fam, rows, shape, grid

@@ -96,11 +96,12 @@ def guess_field(fam: Family, label: str) -> str | None:
     return None
 
 
-def _score(fam: Family, row: list) -> int:
-    found = {guess_field(fam, text_of(v)) for v in row if isinstance(v, str) and 0 < len(v.strip()) <= 30}
+def _score(fam: Family, row: list, known: frozenset[str] = frozenset()) -> int:
+    cells = [v for v in row if isinstance(v, str) and 0 < len(v.strip()) <= 30]
+    found = {guess_field(fam, text_of(v)) for v in cells}
     found.discard(None)
     found.discard(IGNORE)
-    return len(found)
+    return len(found) + sum(1 for v in cells if norm(v) in known)
 
 
 def _is_title(row: list) -> bool:
@@ -109,9 +110,10 @@ def _is_title(row: list) -> bool:
     return len(values) <= 1 or any("：" in v or ":" in v for v in values)
 
 
-def detect(fam: Family, grid: Grid) -> tuple[list[list], Shape]:
+def detect(fam: Family, grid: Grid, known: frozenset[str] = frozenset()) -> tuple[list[list], Shape]:
+    """``known``: header texts named by the clerk's column mapping (they mark the header too)."""
     rows = fill_merged(grid)
-    scores = [(_score(fam, r), -i) for i, r in enumerate(rows[:SCAN_ROWS])]
+    scores = [(_score(fam, r, known), -i) for i, r in enumerate(rows[:SCAN_ROWS])]
     if not scores or max(scores)[0] < 2:
         return rows, Shape(0, -1, [], {}, [])
     best = -max(scores)[1]
@@ -168,6 +170,23 @@ def remembered(conn, key: str) -> dict[int, str] | None:
         return None
 
 
-def remember(conn, key: str, mapping: dict[int, str]) -> None:
+def _put(conn, key: str, value: str) -> None:
     conn.execute("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
-                 " value = excluded.value", (f"import.mapping:{key}", json.dumps(mapping)))
+                 " value = excluded.value", (key, value))
+
+
+def remember(conn, fam: Family, shape: Shape) -> None:
+    """The mapping chosen for this header layout, and its header texts (so that a
+    header of unusual names is found next time before the layout is known)."""
+    _put(conn, f"import.mapping:{shape.layout_key}", json.dumps(shape.mapping))
+    texts = set(known_headers(conn, fam)) | {norm(shape.labels[c].split("/")[-1]) for c in shape.mapping
+                                             if c < len(shape.labels)}
+    _put(conn, f"import.headers:{fam.name}", json.dumps(sorted(texts)[:500], ensure_ascii=False))
+
+
+def known_headers(conn, fam: Family) -> frozenset[str]:
+    row = conn.execute("SELECT value FROM setting WHERE key = ?", (f"import.headers:{fam.name}",)).fetchone()
+    try:
+        return frozenset(x for x in json.loads(row[0]) if isinstance(x, str)) if row else frozenset()
+    except ValueError:
+        return frozenset()
