@@ -102,10 +102,11 @@ class Node:
         return synced_content(self.s.conn)
 
 
-def data_digest(conn) -> str:
+def data_digest(conn, exclude: tuple[str, ...] = ()) -> str:
     meta = [list(r) for r in conn.execute(
         "SELECT key, value FROM meta WHERE key != 'audit_head' ORDER BY key")]
-    text = dump_digest(conn, exclude=("audit_log", "meta")) + json.dumps(meta, ensure_ascii=False)
+    text = dump_digest(conn, exclude=("audit_log", "meta") + exclude) + json.dumps(
+        meta, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
