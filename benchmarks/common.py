@@ -18,6 +18,24 @@ RESULTS = ROOT / "benchmarks" / "results"
 BENCH_TODAY = date(2026, 11, 27)
 
 
+def _records_flag() -> int:
+    """``--records N`` on any benchmark's command line (taken out of sys.argv):
+    the size of the reference folder, 100,000 unless told (1,000,000 for issue 14)."""
+    args = sys.argv
+    if "--records" in args:
+        at = args.index("--records")
+        try:
+            value = int(args[at + 1].replace("_", ""))
+        except (IndexError, ValueError):
+            sys.exit("--records 需要一个整数，例如 --records 1000000")
+        del args[at:at + 2]
+        return value
+    return 100_000
+
+
+RECORDS = _records_flag()
+
+
 def schema_stamp() -> str:
     """Changes whenever the schema does: a folder built before is rebuilt."""
     import hashlib
@@ -40,10 +58,21 @@ def demo_folder(name: str, records: int, attachments: int = 0) -> Path:
     t0 = time.perf_counter()
     fill_demo(folder, records=records, seed=2020, today=BENCH_TODAY,
               progress=lambda n, total: print(f"  生成 {n}/{total}", end="\r", flush=True))
+    built = time.perf_counter() - t0
     if attachments:
         _add_attachments(folder, attachments)
-    marker.write_text(f"{stamp}\nbuilt in {time.perf_counter() - t0:.1f} s\n", encoding="utf-8")
+    marker.write_text(f"{stamp}\nbuilt in {built:.1f} s (records), {time.perf_counter() - t0:.1f} s"
+                      " with attachments\n", encoding="utf-8")
     return folder
+
+
+def build_seconds(folder: Path) -> float | None:
+    """How long generating the folder's records took (from its marker)."""
+    try:
+        text = (folder / "complete.txt").read_text(encoding="utf-8")
+        return float(text.split("built in ")[1].split(" s")[0])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _add_attachments(folder: Path, count: int) -> None:
@@ -63,8 +92,9 @@ def _add_attachments(folder: Path, count: int) -> None:
     s.close()
 
 
-def bench_folder(records: int = 100_000, attachments: int = 1000) -> Path:
-    """The reference data folder of ARCHITECTURE.md §6."""
+def bench_folder(records: int | None = None, attachments: int = 1000) -> Path:
+    """The reference data folder of ARCHITECTURE.md §6 (size: ``--records``)."""
+    records = records or RECORDS
     return demo_folder(f"core-{records}", records, attachments)
 
 
@@ -106,7 +136,21 @@ def report(name: str, rows: list[tuple[str, float, float | None, str]]) -> None:
         verdict = "" if target is None else ("达标" if value <= target else "未达标")
         tgt = "" if target is None else f"≤{target:g}"
         print(f"{what:<40}{value:>10.2f}{tgt:>10}  {verdict} {note}")
+    save(name, [{"what": w, "value_ms": v, "target_ms": t, "note": n} for w, v, t, n in rows])
+
+
+def save(name: str, result) -> None:
+    """results/<name>.json holds one result per folder size: {"100000": …, "1000000": …}."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    with open(RESULTS / f"{name}.json", "w", encoding="utf-8") as fh:
-        json.dump([{"what": w, "value_ms": v, "target_ms": t, "note": n} for w, v, t, n in rows],
-                  fh, ensure_ascii=False, indent=2)
+    path = RESULTS / f"{name}.json"
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError):
+        data = {}
+    if not isinstance(data, dict) or not all(k.isdigit() for k in data):
+        data = {}                      # the former one-size format
+    data[str(RECORDS)] = result
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(dict(sorted(data.items(), key=lambda kv: int(kv[0]))), fh, ensure_ascii=False,
+                  indent=2)

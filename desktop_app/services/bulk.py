@@ -35,7 +35,7 @@ from desktop_app.store import audit, index, revision
 from desktop_app.store.records import _diff, decoded_values, encode
 from desktop_app.store.revision import format_hlc, parse_hlc
 
-_NOT_AUDITED = ("updated_at", "updated_by", "created_at", "created_by")
+from desktop_app.store.records import NOT_AUDITED as _NOT_AUDITED
 
 
 @dataclass
@@ -98,7 +98,7 @@ class BulkLoader:
         digest = audit.entry_hash(self.head, self.seq, ctx.ts, ctx.user, action, rec.fam.name,
                                   rec.row["id"], text)
         self.audit_rows.append((self.seq, ctx.ts, ctx.user, action, rec.fam.name, rec.row["id"],
-                                text, self.head, digest))
+                                text, digest))
         self.head = digest
 
     def create(self, family_name: str, values: dict[str, Any], *, record_id: str,
@@ -173,7 +173,7 @@ class BulkLoader:
                 derived.append(index.derived(self.names, r.fam, r.row, due))
         index.insert_many(conn, derived)
         conn.executemany("INSERT INTO audit_log (seq, ts, actor, action, family, record_id, detail,"
-                         " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.audit_rows)
+                         " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self.audit_rows)
         self._save_state()
         self.pending.clear()
         self.audit_rows.clear()

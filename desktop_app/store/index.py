@@ -47,7 +47,7 @@ def search_text(names: Names, fam: Family, row: dict[str, Any]) -> tuple[str, st
     refs = {row[n]: name for n in fam.title if fam.field(n).kind is Kind.REF and row.get(n)
             for name in names(fam.field(n).ref, [row[n]])}
     title = record_title(fam, decoded_values(fam, row), refs)
-    parts = [title, row.get("ledger_no") or ""]    # body holds the title: one instr per term
+    parts = [row.get("ledger_no") or ""]            # the title is not repeated in the body
     for f in fam.fields:
         value = row.get(f.name)
         if value is None:
@@ -135,10 +135,10 @@ class RowidAllocator:
 
 def grams(title: str, body: str, family: str) -> str:
     """The gram index's tokens for one record: every character and every pair of
-    adjacent characters of the body (which holds the title), the title's again
-    with a 't' in front (title hits rank first), and the family."""
+    adjacent characters of its title and body, the title's again with a 't' in
+    front (title hits rank first), and the family."""
     out = {"f" + family.replace("_", "")}
-    for prefix, text in (("", body), ("t", title)):
+    for prefix, text in (("", title), ("", body), ("t", title)):
         prev = None
         for ch in text:
             if ch.isspace():

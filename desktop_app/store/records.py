@@ -162,13 +162,18 @@ def write(conn: sqlite3.Connection, ctx: WriteContext, fam: Family, record_id: s
         sets = ",".join(f"{c} = ?" for c in row)
         conn.execute(f"UPDATE {fam.name} SET {sets} WHERE id = ?", [*row.values(), record_id])
     diff = _diff(old, {k: v for k, v in row.items() if not k.startswith("_") and k not in
-                       ("updated_at", "updated_by", "created_at", "created_by")})
+                       NOT_AUDITED})
     full = dict(fetch_row(conn, fam, record_id))
     reindex(conn, fam, full, due_items(fam, decoded_values(fam, full), ctx.calendar))
     detail = {"changes": diff} | (audit_detail or {})
     audit.append(conn, ts=ctx.ts, actor=ctx.user, action=action, family=fam.name,
                  record_id=record_id, detail=detail)
     return diff
+
+
+# Columns an audit entry's changes leave out: the entry has its own time, actor and
+# record id.
+NOT_AUDITED = ("id", "updated_at", "updated_by", "created_at", "created_by")
 
 
 def decoded_values(fam: Family, row: dict[str, Any]) -> dict[str, Any]:

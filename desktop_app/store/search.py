@@ -4,8 +4,8 @@ Every term, of any length, is answered from the gram index ``record_grams``
 (``store.index.grams``): a contentless FTS5 table holding, for each record, each
 character and each pair of adjacent characters of its text as a token. A one- or
 two-character term is one token, so its matches are exact; a longer term is the
-AND of its pairs, a superset that ``instr`` on the record's text then narrows to
-exact substring matches. No query scans the table, whatever the term's length.
+AND of its pairs, a superset that ``instr`` on the record's title and text then
+narrows to exact substring matches. No query scans the table, whatever the term's length.
 
 Hits rank title matches first, then newest first. ``record_index``'s rowid orders
 records by main date, so the gram index gives matches newest first: the search
@@ -86,17 +86,25 @@ def family_condition(conn: sqlite3.Connection, words: list[str], family: str, *,
     expr = match_expr(words, [family])
     long = [w for w in words if len(w) > 2]
     grams = "rowid IN (SELECT rowid FROM record_grams WHERE record_grams MATCH ?)"
+    exact = _HOLDS.replace("ri.", "") * len(long)
     if walk:
         many = conn.execute("SELECT count(*) FROM (SELECT 1 FROM record_grams WHERE record_grams"
                             " MATCH ? LIMIT ?)", (expr, WALK_FROM)).fetchone()[0] >= WALK_FROM
         if many:
             return ("EXISTS (SELECT 1 FROM record_index ri WHERE ri.family = ? AND ri.id = t.id"
-                    f" AND ri.{grams}" + " AND instr(ri.body, ?) > 0" * len(long) + ")",
-                    [family, expr, *long])
+                    f" AND ri.{grams}" + _HOLDS * len(long) + ")",
+                    [family, expr, *_twice(long)])
     # "+t.id": never drive the query from the match set (thousands of ids for a
     # common word, each fetched and sorted); walk the sort index and test membership.
-    return (f"+t.id IN (SELECT id FROM record_index WHERE {grams}"
-            + " AND instr(body, ?) > 0" * len(long) + ")", [expr, *long])
+    return (f"+t.id IN (SELECT id FROM record_index WHERE {grams}{exact})",
+            [expr, *_twice(long)])
+
+
+_HOLDS = " AND (instr(ri.title, ?) > 0 OR instr(ri.body, ?) > 0)"
+
+
+def _twice(words: list[str]) -> list[str]:
+    return [w for w in words for _ in (0, 1)]
 
 
 def _snippet(body: str, words: list[str], width: int = 40) -> str:
@@ -115,8 +123,8 @@ def _query(conn: sqlite3.Connection, expr: str, words: list[str], miss: int | No
     long = [w for w in words if len(w) > 2]
     sql = (f"SELECT ri.family, ri.id, ri.title, ri.body, ri.main_date, ri.status, ({rank}) AS miss"
            " FROM record_grams g JOIN record_index ri ON ri.rowid = g.rowid"
-           " WHERE record_grams MATCH ?" + " AND instr(ri.body, ?) > 0" * len(long))
-    args = [*words, expr, *long]
+           " WHERE record_grams MATCH ?" + _HOLDS * len(long))
+    args = [*words, expr, *_twice(long)]
     if not include_voided:
         sql += " AND ri.voided = 0"
     if miss is not None:
@@ -143,5 +151,5 @@ def search(conn: sqlite3.Connection, text: str, *, families: list[str] | None = 
                 break
             rows += _query(conn, _rank_expr(words, miss, families), words, miss,
                            include_voided, limit - len(rows))
-    return [Hit(r["family"], r["id"], r["title"], _snippet(r["body"], words), r["main_date"],
-                r["status"]) for r in rows]
+    return [Hit(r["family"], r["id"], r["title"], _snippet(f"{r['title']}\n{r['body']}", words),
+                r["main_date"], r["status"]) for r in rows]

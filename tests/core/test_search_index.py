@@ -24,7 +24,8 @@ def reference(conn, text, families=None, include_voided=False):
     if not words:
         return []
     sql = ("SELECT family, id, main_date, " + " + ".join(["(instr(title, ?) = 0)"] * len(words))
-           + " AS miss FROM record_index WHERE " + " AND ".join(["instr(body, ?) > 0"] * len(words)))
+           + " AS miss FROM record_index WHERE "
+           + " AND ".join(["instr(title || char(10) || body, ?) > 0"] * len(words)))
     args = words + words
     if not include_voided:
         sql += " AND voided = 0"
@@ -53,7 +54,7 @@ def _desc(date_text):
 @pytest.fixture
 def queries_from_data(demo_session):
     rng = random.Random(4)
-    bodies = [r[0] for r in demo_session.conn.execute("SELECT body FROM record_index")]
+    bodies = [r[0] for r in demo_session.conn.execute("SELECT title || char(10) || body FROM record_index")]
     chars = Counter(c for b in bodies for c in b if not c.isspace())
     pairs = Counter(b[i:i + 2] for b in bodies for i in range(len(b) - 1)
                     if not (b[i].isspace() or b[i + 1].isspace()))
@@ -116,7 +117,7 @@ def test_search_inside_a_list_equals_the_scan(demo_session, queries_from_data, m
     for q in common[:15] + two[:25] + long[:10]:
         want = {r[0] for r in s.conn.execute(
             "SELECT t.id FROM talk t JOIN record_index ri ON ri.family = 'talk' AND ri.id = t.id"
-            " WHERE t.voided = 0 AND instr(ri.body, ?) > 0", (q,))}
+            " WHERE t.voided = 0 AND instr(ri.title || char(10) || ri.body, ?) > 0", (q,))}
         got, after = set(), None
         while True:
             page, after = queries.list_records(s, "talk", ListFilter(text=q), after=after, limit=50)

@@ -144,7 +144,7 @@ def test_inserted_audit_row_is_named(session, person):
     session.conn.execute("UPDATE audit_log SET seq = seq - 999 WHERE seq > 1005")
     forged = row | {"seq": 6, "actor": "伪造", "hash": "0" * 64}
     session.conn.execute("INSERT INTO audit_log VALUES (:seq, :ts, :actor, :action, :family,"
-                         " :record_id, :detail, :prev_hash, :hash)", forged)
+                         " :record_id, :detail, :hash)", forged)
     assert audit.verify(session.conn)[0].seq == 6
 
 

@@ -10,7 +10,7 @@ CREATE TABLE knowledge (scope TEXT NOT NULL, instance TEXT NOT NULL, counter INT
     PRIMARY KEY (scope, instance));
 CREATE TABLE audit_log (
     seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
-    family TEXT, record_id TEXT, detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+    family TEXT, record_id TEXT, detail TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE INDEX audit_record ON audit_log (family, record_id);
 CREATE INDEX audit_actor ON audit_log (actor, ts);
 CREATE TABLE record_index (
@@ -22,12 +22,12 @@ CREATE VIRTUAL TABLE record_grams USING fts5(
     grams, content='', detail='none', columnsize=0, tokenize='ascii');
 CREATE TABLE record_link (
     person_id TEXT NOT NULL, family TEXT NOT NULL, id TEXT NOT NULL, field TEXT NOT NULL,
-    PRIMARY KEY (person_id, family, id, field));
+    PRIMARY KEY (person_id, family, id, field)) WITHOUT ROWID;
 CREATE INDEX record_link_record ON record_link (family, id);
 CREATE TABLE deadline (
     family TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
     due_date TEXT NOT NULL, done_date TEXT, active INTEGER NOT NULL,
-    PRIMARY KEY (family, id, kind));
+    PRIMARY KEY (family, id, kind)) WITHOUT ROWID;
 CREATE INDEX deadline_open ON deadline (due_date) WHERE active = 1 AND done_date IS NULL;
 CREATE TABLE ledger_counter (prefix TEXT NOT NULL, year INTEGER NOT NULL, last INTEGER NOT NULL,
     PRIMARY KEY (prefix, year));

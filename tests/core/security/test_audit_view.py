@@ -73,8 +73,8 @@ def _tamper(office, sql: str, *args) -> None:
     ("UPDATE audit_log SET detail = '{}' WHERE seq = 5", "第 5 条的内容被改动"),
     ("DELETE FROM audit_log WHERE seq = 6", "第 6 条缺失"),
     ("UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 7", "第 7 条缺失"),
-    ("INSERT INTO audit_log (seq, ts, actor, action, detail, prev_hash, hash)"
-     " SELECT 4, ts, 'x', '插入', '{}', prev_hash, hash FROM audit_log WHERE seq = 3"
+    ("INSERT INTO audit_log (seq, ts, actor, action, detail, hash)"
+     " SELECT 4, ts, 'x', '插入', '{}', hash FROM audit_log WHERE seq = 3"
      " ON CONFLICT DO NOTHING", None),
 ])
 def test_verify_names_the_first_broken_entry(as_user, office, how, named):
@@ -85,8 +85,8 @@ def test_verify_names_the_first_broken_entry(as_user, office, how, named):
     if named is None:                     # insert in the middle: shift, then insert a forged row
         _tamper(office, "UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 4")
         _tamper(office, "UPDATE audit_log SET seq = seq - 999 WHERE seq >= 1004")
-        _tamper(office, "INSERT INTO audit_log (seq, ts, actor, action, detail, prev_hash, hash)"
-                        " SELECT 4, ts, '伪造', '插入', '{}', hash, hash FROM audit_log WHERE seq = 3")
+        _tamper(office, "INSERT INTO audit_log (seq, ts, actor, action, detail, hash)"
+                        " SELECT 4, ts, '伪造', '插入', '{}', hash FROM audit_log WHERE seq = 3")
         named = "第 4 条的内容被改动"
     else:
         _tamper(office, how)
