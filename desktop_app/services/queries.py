@@ -66,18 +66,37 @@ class DueItem:
                 "days_left": self.days_left, "estimated": self.estimated}
 
 
+def _due_item(s: Session, dates: q.LevelDates, limits: Thresholds, r) -> DueItem:
+    due = date.fromisoformat(r["due_date"])
+    return DueItem(
+        r["family"], FAMILIES[r["family"]].label, r["id"], r["kind"], r["label"], r["title"],
+        r["due_date"], warning_level(due, dates.today, s.calendar, limits),
+        s.calendar.working_days_left(dates.today, due), not s.calendar.has_table(due.year))
+
+
 def due_list(s: Session) -> list[DueItem]:
-    """Everything overdue, due today or due within the yellow threshold."""
+    """Everything overdue, due today or due within the yellow threshold (all of it:
+    the command line's summary; the dashboard reads ``due_counts`` and ``due_page``)."""
     authz.require(s, Permission.READ_RECORD)
-    dates = level_dates(s)
-    out = []
-    for r in q.open_deadlines(s.conn, dates.cutoff):
-        due = date.fromisoformat(r["due_date"])
-        out.append(DueItem(
-            r["family"], FAMILIES[r["family"]].label, r["id"], r["kind"], r["label"], r["title"],
-            r["due_date"], warning_level(due, dates.today, s.calendar, thresholds(s)),
-            s.calendar.working_days_left(dates.today, due), not s.calendar.has_table(due.year)))
-    return out
+    dates, limits = level_dates(s), thresholds(s)
+    return [_due_item(s, dates, limits, r) for r in q.open_deadlines(s.conn, dates.cutoff)]
+
+
+def due_counts(s: Session) -> dict[Level, int]:
+    """How many deadlines are overdue, due today and due soon (the dashboard's cards)."""
+    authz.require(s, Permission.READ_RECORD)
+    return {Level(k): v for k, v in q.due_counts(s.conn, level_dates(s)).items()}
+
+
+def due_page(s: Session, level: Level | None = None, *, after: tuple | None = None,
+             limit: int | None = None) -> tuple[list[DueItem], tuple | None]:
+    """One page of the due list (of one level, or all), earliest first, and the key
+    of the next page; the working days left are worked out for this page only."""
+    authz.require(s, Permission.READ_RECORD)
+    dates, limits = level_dates(s), thresholds(s)
+    rows, key = q.due_page(s.conn, dates, level.value if level else None, after=after,
+                           limit=limit or q.PAGE)
+    return [_due_item(s, dates, limits, r) for r in rows], key
 
 
 def summary(s: Session) -> dict:

@@ -127,13 +127,50 @@ def count(conn: sqlite3.Connection, fam: Family, flt: ListFilter = ListFilter(),
                         params).fetchone()[0]
 
 
+_LEVEL_RANGE = {None: "d.due_date <= :cutoff", "red": "d.due_date < :today",
+                "orange": "d.due_date = :today",
+                "yellow": "d.due_date > :today AND d.due_date <= :cutoff"}
+
+
+def due_counts(conn: sqlite3.Connection, levels: LevelDates) -> dict[str, int]:
+    """How many unmet deadlines are red, orange and yellow: one pass over the
+    partial index of open deadlines (no row of any table is read)."""
+    row = conn.execute(
+        "SELECT count(*) FILTER (WHERE due_date < :today), count(*) FILTER (WHERE due_date = :today),"
+        " count(*) FILTER (WHERE due_date > :today) FROM deadline"
+        " WHERE active = 1 AND done_date IS NULL AND due_date <= :cutoff",
+        {"today": levels.today.isoformat(), "cutoff": levels.cutoff.isoformat()}).fetchone()
+    return {"red": row[0], "orange": row[1], "yellow": row[2]}
+
+
+def due_page(conn: sqlite3.Connection, levels: LevelDates, level: str | None = None, *,
+             after: tuple | None = None, limit: int = PAGE) -> tuple[list[sqlite3.Row], tuple | None]:
+    """One page of unmet deadlines of a level (None: all three), earliest first, and
+    the key of the next page. The partial index holds (due_date, family, id, kind)
+    in this order, so a page reads only its own rows."""
+    where = ["d.active = 1", "d.done_date IS NULL", _LEVEL_RANGE[level]]
+    args: dict[str, Any] = {"today": levels.today.isoformat(), "cutoff": levels.cutoff.isoformat(),
+                            "limit": limit}
+    if after is not None:
+        where.append("(d.due_date, d.family, d.id, d.kind) > (:a0, :a1, :a2, :a3)")
+        args |= {f"a{i}": v for i, v in enumerate(after)}
+    rows = conn.execute(
+        "SELECT d.family, d.id, d.kind, d.label, d.due_date, ri.title, ri.status"
+        " FROM deadline d INDEXED BY deadline_open"
+        " JOIN record_index ri ON ri.family = d.family AND ri.id = d.id"
+        f" WHERE {' AND '.join(where)} ORDER BY d.due_date, d.family, d.id, d.kind LIMIT :limit",
+        args).fetchall()
+    key = tuple(rows[-1][c] for c in ("due_date", "family", "id", "kind")) if len(rows) == limit else None
+    return rows, key
+
+
 def open_deadlines(conn: sqlite3.Connection, cutoff: date) -> list[sqlite3.Row]:
     """Every unmet deadline due on or before ``cutoff``, across all families."""
     return conn.execute(
         "SELECT d.family, d.id, d.kind, d.label, d.due_date, ri.title, ri.status"
         " FROM deadline d JOIN record_index ri ON ri.family = d.family AND ri.id = d.id"
         " WHERE d.active = 1 AND d.done_date IS NULL AND d.due_date <= ?"
-        " ORDER BY d.due_date, d.family, d.id", (cutoff.isoformat(),)).fetchall()
+        " ORDER BY d.due_date, d.family, d.id, d.kind", (cutoff.isoformat(),)).fetchall()
 
 
 def family_counts(conn: sqlite3.Connection) -> dict[str, int]:

@@ -25,13 +25,21 @@ QUARTER_FAMILIES = ("talk", "letter", "rectification", "rect_item", "duty_report
 
 @dataclass
 class DashboardData:
-    due: list[queries.DueItem]
+    due: list[queries.DueItem]          # the first page of the due list (all levels)
     quarter: dict[str, int]
     recent: list[lookup.RecentChange]
+    counts: dict[Level, int]            # every due item, by level
+    more: tuple | None = None           # the key of the due list's next page
 
 
 def load_dashboard(s, job) -> DashboardData:
-    return DashboardData(queries.due_list(s), lookup.quarter_counts(s), lookup.recent_changes(s, 30))
+    due, more = queries.due_page(s)
+    return DashboardData(due, lookup.quarter_counts(s), lookup.recent_changes(s, 30),
+                         queries.due_counts(s), more)
+
+
+def load_due_page(level: Level | None, after: tuple | None):
+    return lambda s, job: queries.due_page(s, level, after=after)
 
 
 class LevelCard(QFrame):
@@ -64,6 +72,7 @@ class DashboardPage(QWidget):
         self.ctx = ctx
         self.data: DashboardData | None = None
         self.level_shown: Level | None = None
+        self.due_key: tuple | None = None
         self.dirty = False
         self._build()
         ctx.bus.changed.connect(self._on_changed)
@@ -112,6 +121,10 @@ class DashboardPage(QWidget):
         self.show_all = QPushButton("显示全部")
         self.show_all.clicked.connect(lambda: self.show_level(None))
         row.addWidget(self.show_all)
+        self.more = QPushButton("更多…")
+        self.more.setToolTip("再显示 200 项")
+        self.more.clicked.connect(self.load_more)
+        row.addWidget(self.more)
         v.addLayout(row)
         self.due_model = RowsModel(("预警", "到期日", "剩余工作日", "类别", "期限", "事项"), self)
         self.due_table = make_table(box)
@@ -159,7 +172,7 @@ class DashboardPage(QWidget):
     def _show(self, data: DashboardData) -> None:
         self.data = data
         for level, card in self.cards.items():
-            card.number.setText(str(sum(1 for d in data.due if d.level is level)))
+            card.number.setText(str(data.counts[level]))
         for name, label in self.quarter_labels.items():
             label.setText(str(data.quarter.get(name, 0)))
         self.recent_model.set_rows([
@@ -169,13 +182,32 @@ class DashboardPage(QWidget):
         self.loaded.emit()
 
     def show_level(self, level: Level | None) -> None:
+        """The due items of a level: from the first page when it holds them all,
+        otherwise that level's first page, read off the GUI thread."""
         self.level_shown = level
         if self.data is None:
             return
-        items = [d for d in self.data.due if level is None or d.level is level]
-        self.due_title.setText(f"需要办理的期限（{level.label if level else '全部'}，{len(items)} 项）")
+        total = sum(self.data.counts.values()) if level is None else self.data.counts[level]
+        self.due_title.setText(f"需要办理的期限（{level.label if level else '全部'}，{total} 项）")
         self.show_all.setVisible(level is not None)
-        self.due_model.set_rows([_due_row(d) for d in items])
+        if level is None or self.data.more is None:
+            items = [d for d in self.data.due if level is None or d.level is level]
+            self._show_due(items, self.data.more if level is None else None)
+        else:
+            self.due_model.set_rows([])
+            self.ctx.jobs.run(load_due_page(level, None), key=("due", id(self)),
+                              on_done=lambda page: self._show_due(*page))
+
+    def _show_due(self, items: list, more: tuple | None, append: bool = False) -> None:
+        rows = [_due_row(d) for d in items]
+        self.due_model.set_rows(self.due_model.rows + rows if append else rows)
+        self.due_key = more
+        self.more.setVisible(more is not None)
+
+    def load_more(self) -> None:
+        if self.due_key is not None:
+            self.ctx.jobs.run(load_due_page(self.level_shown, self.due_key), key=("due", id(self)),
+                              on_done=lambda page: self._show_due(*page, append=True))
 
     def _open(self, model: RowsModel, index) -> None:
         payload = index.data(PAYLOAD_ROLE) if index.isValid() else None

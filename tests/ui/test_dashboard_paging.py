@@ -1,0 +1,40 @@
+"""The dashboard reads counts and one page of the due list: cards count every
+item, the table holds a page, 更多… adds the next, a card shows its level's page."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from desktop_app.domain.deadlines import Level
+from desktop_app.services import queries
+from desktop_app.store import queries as store_queries
+from uihelp import close_window, double_click_row
+
+
+def test_cards_count_all_and_pages_load_on_demand(window, ctx, qtbot, monkeypatch):
+    monkeypatch.setattr(store_queries, "PAGE", 5)
+    dash = window.pages["dashboard"]
+    with qtbot.waitSignal(dash.loaded, timeout=10_000):
+        qtbot.mouseClick(next(b for b in dash.findChildren(type(dash.more)) if b.text() == "刷新"),
+                         Qt.MouseButton.LeftButton)
+    s = ctx.open_session()
+    try:
+        full = queries.due_list(s)
+    finally:
+        s.close()
+    counts = {lv: sum(1 for d in full if d.level is lv) for lv in dash.cards}
+    assert {lv: int(card.number.text()) for lv, card in dash.cards.items()} == counts
+    assert counts[Level.RED] > 5
+    assert [r.payload[1] for r in dash.due_model.rows] == [d.id for d in full[:5]]
+    assert dash.more.isVisibleTo(dash)
+    qtbot.mouseClick(dash.more, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dash.due_model.rowCount() == 10)
+    assert [r.payload[1] for r in dash.due_model.rows] == [d.id for d in full[:10]]
+    qtbot.mouseClick(dash.cards[Level.YELLOW], Qt.MouseButton.LeftButton)
+    yellow = [d for d in full if d.level is Level.YELLOW]
+    qtbot.waitUntil(lambda: dash.due_model.rowCount() == min(5, len(yellow)) > 0)
+    assert all(r.level is Level.YELLOW for r in dash.due_model.rows)
+    assert f"{len(yellow)} 项" in dash.due_title.text()
+    double_click_row(qtbot, dash.due_table, 0)
+    opened = ctx.record_windows.all()
+    assert len(opened) == 1 and opened[0].record.id == dash.due_model.rows[0].payload[1]
+    close_window(opened[0])
