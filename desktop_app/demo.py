@@ -24,6 +24,7 @@ from desktop_app.services.session import Session, database_path, open_session
 log = logging.getLogger(__name__)
 
 DEFAULT_RECORDS = 3000
+FILLING = "demo.filling"     # set while the first fill of a demo folder runs
 # Share of the generated work records per family (units, persons and their
 # histories come on top, scaled to the size asked for).
 WEIGHTS = {"talk": 18, "letter": 12, "rectification": 6, "rect_item": 15, "rect_action": 5,
@@ -56,10 +57,11 @@ class DemoBuilder:
 
     def add(self, family: str, values: dict, **kw) -> str:
         rid = self.uid()
+        # The demo writes history: deadlines already past are intended (and audited so).
         if self.loader:
-            self.loader.create(family, values, record_id=rid, **kw)
+            self.loader.create(family, values, record_id=rid, confirm_dates=True, **kw)
         else:
-            R.create(self.s, family, values, record_id=rid, **kw)
+            R.create(self.s, family, values, record_id=rid, confirm_dates=True, **kw)
         self.ids.setdefault(family, []).append(rid)
         self.count += 1
         return rid
@@ -97,9 +99,16 @@ def fill_demo(data_dir: Path | str, *, records: int | None = None, seed: int = 2
     clock = lambda: start + timedelta(milliseconds=next(ticks))   # deterministic stamps
     if database_path(data_dir).exists():
         s = open_session(data_dir, user="演示数据", clock=clock)
+        try:
+            fill_missing_settings(s)
+        except BaseException:
+            s.close()
+            raise
     else:
+        # FILLING is written with the office, in one transaction: a fill killed
+        # before its end leaves the marker behind (``is_half_filled``).
         s = init_office(data_dir, W.OFFICE_NAME, W.OFFICE_CODE, user="演示数据",
-                        settings=W.OFFICE_SETTINGS)
+                        settings=W.OFFICE_SETTINGS | {FILLING: "1"})
         s.clock = clock
     rng = random.Random(seed)
     total = records or DEFAULT_RECORDS
@@ -124,6 +133,7 @@ def fill_demo(data_dir: Path | str, *, records: int | None = None, seed: int = 2
         for name in names:                 # every family present, however small the demo
             while len(b.ids.get(name, ())) < 3:
                 G.GENERATORS[name](b)
+        s.conn.execute("DELETE FROM setting WHERE key = ?", (FILLING,))
         b.commit()
         s.conn.execute("COMMIT")
     except BaseException:
@@ -136,6 +146,62 @@ def fill_demo(data_dir: Path | str, *, records: int | None = None, seed: int = 2
 
 
 def ensure_demo(data_dir: Path | str) -> None:
-    """The demo folder is filled on first use only."""
+    """The demo folder is filled on first use only (again when a first fill was cut off)."""
+    discard_half_filled(data_dir)
     if not database_path(Path(data_dir)).exists():
         fill_demo(data_dir)
+
+
+def is_half_filled(data_dir: Path | str) -> bool:
+    """A demo folder whose first fill was killed: the demo office with the FILLING
+    marker still set. Read-only; a folder that is not a demo is never one."""
+    import sqlite3
+    path = database_path(Path(data_dir))
+    if not path.exists():
+        return False
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            office = conn.execute("SELECT code FROM office WHERE is_self = 1").fetchone()
+            marker = conn.execute("SELECT 1 FROM setting WHERE key = ?", (FILLING,)).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        # An empty file (killed before the schema was written) is half-filled too.
+        return path.stat().st_size == 0
+    return office is None or (office[0] == W.OFFICE_CODE and marker is not None)
+
+
+def discard_half_filled(data_dir: Path | str) -> bool:
+    """Remove a half-filled demo database (and its password file) so that it is
+    rebuilt; True when one was removed."""
+    data_dir = Path(data_dir)
+    if not is_half_filled(data_dir):
+        return False
+    from desktop_app.security.demo_account import PASSWORD_FILE
+    log.warning("demo folder %s was half filled; rebuilding it", data_dir)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(database_path(data_dir)) + suffix).unlink(missing_ok=True)
+    (data_dir / PASSWORD_FILE).unlink(missing_ok=True)
+    return True
+
+
+def fill_missing_settings(s: Session) -> list[str]:
+    """Give an existing office the demo's office settings it lacks (contact, phone,
+    party committee …), never overwriting one it has; audited. Settings naming the
+    demo office itself are given only to the demo office (others fall back to their
+    own name). Returns the keys filled."""
+    from desktop_app.store import audit
+    from desktop_app.store.db import transaction
+    own_name = {"doc.abbr", "doc.office", "doc.office_bureau", "org.party_committee", "org.superior"}
+    wanted = {k: v for k, v in W.OFFICE_SETTINGS.items()
+              if s.office_code == W.OFFICE_CODE or k not in own_name}
+    missing = {k: v for k, v in wanted.items() if not s.setting(k)}
+    if not missing:
+        return []
+    with transaction(s.conn):
+        for key, value in missing.items():
+            s.conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (key, value))
+        audit.append(s.conn, ts=s.now().isoformat(timespec="seconds"), actor=s.user,
+                     action="补充演示设置", detail={"settings": missing})
+    return sorted(missing)

@@ -22,5 +22,15 @@ class ValidationError(UserFacingError):
         return self.message
 
 
+class NeedsConfirmation(UserFacingError):
+    """A write that is allowed only when the user confirms it (a deadline already
+    past, or before the record's start). ``items`` lists what needs confirming;
+    the caller asks and writes again with the confirmation flag set."""
+
+    def __init__(self, message: str, items: list[dict]):
+        super().__init__(message)
+        self.items = items
+
+
 class Cancelled(Exception):
     """Long work stopped because the user asked it to."""

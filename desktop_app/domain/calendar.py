@@ -295,7 +295,10 @@ class WorkCalendar:
     pass over 100,000 records touches only a handful of years.
     """
 
-    def __init__(self, tables: Iterable[YearTable] = ()) -> None:
+    def __init__(self, tables: Iterable[YearTable] = (), *, rest_day_shift: bool = True) -> None:
+        # 期限届满日遇休息日顺延 (the office setting ``deadline.rest_day_shift``,
+        # on by default): a computed due date is settled onto a working day.
+        self.rest_day_shift = bool(rest_day_shift)
         by_year: dict[int, YearTable] = {}
         for t in tables:
             if t.year in by_year:
@@ -330,7 +333,14 @@ class WorkCalendar:
 
     def with_table(self, table: YearTable) -> WorkCalendar:
         """A calendar with ``table`` added, replacing any table of its year."""
-        cal = WorkCalendar([t for t in self._tables.values() if t.year != table.year] + [table])
+        cal = WorkCalendar([t for t in self._tables.values() if t.year != table.year] + [table],
+                           rest_day_shift=self.rest_day_shift)
+        cal._problems = self._problems
+        return cal
+
+    def with_rest_day_shift(self, on: bool) -> WorkCalendar:
+        """The same tables with the rest-day rule switched on or off."""
+        cal = WorkCalendar(self._tables.values(), rest_day_shift=on)
         cal._problems = self._problems
         return cal
 
@@ -359,6 +369,18 @@ class WorkCalendar:
         """The holiday a day off belongs to (weekends inside the break
         included); None for ordinary days and for make-up working days."""
         return self._names.get(d)
+
+    def next_working_day(self, d: date) -> date:
+        """``d`` itself when it is a working day, else the first working day after it."""
+        while not self.is_working_day(d):
+            d += timedelta(days=1)
+        return d
+
+    def settle(self, due: date) -> date:
+        """A computed due date under the office's rest-day rule: moved to the next
+        working day when the rule is on (民法典第二百零三条: 期限的最后一日是法定
+        休假日的，以法定休假日结束的次日为期限的最后一日), unchanged when off."""
+        return self.next_working_day(due) if self.rest_day_shift else due
 
     def add_working_days(self, start: date, n: int) -> date:
         """"自收到之日起 N 个工作日": day 1 is the first working day after
@@ -416,4 +438,4 @@ class WorkCalendar:
         return _YearIndex(first, tuple(work), tuple(upto))
 
     def __repr__(self) -> str:
-        return f"WorkCalendar(years={sorted(self._tables)})"
+        return f"WorkCalendar(years={sorted(self._tables)}, rest_day_shift={self.rest_day_shift})"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -172,6 +173,11 @@ class Rule:
         return f"期末后{self.n}个工作日"
 
     def apply(self, start: date, cal: WorkCalendar) -> date:
+        """The due date, settled onto a working day under the calendar's
+        rest-day rule (``REST_DAY_RULE``; a working-day count lands on one anyway)."""
+        return cal.settle(self._raw(start, cal))
+
+    def _raw(self, start: date, cal: WorkCalendar) -> date:
         k = self.kind
         if k is RuleKind.WORKING_DAYS or k is RuleKind.PERIOD_END_WORKING_DAYS:
             return cal.add_working_days(start, self.n)
@@ -193,6 +199,63 @@ def _check_param(kind: RuleKind, name: str, value: Any, limits: tuple[int, int] 
     lo, hi = limits
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
         raise ValidationError(name, f"{what}应为 {lo} 到 {hi} 之间的整数。")
+
+
+# ---------------------------------------------------------------- typed deadlines
+
+REST_DAY_RULE = "遇节假日顺延至下一工作日"
+REST_DAY_RULE_HELP = ("按自然日或月计算的期限，届满日是周六、周日或法定节假日的，"
+                      "顺延至其后第一个工作日（民法典第二百零三条）。")
+WEEKDAYS = "一二三四五六日"
+MAX_RELATIVE = {"working_days": 250, "days": 3660, "months": 120}
+
+_RELATIVE_RE = re.compile(
+    r"\+?\s*(?P<n>[0-9]{1,5})\s*(?P<unit>个?工作日|个?自然日|天|日|个月|月)?")
+_UNITS = {"工作日": "working_days", "个工作日": "working_days", "自然日": "days",
+          "个自然日": "days", "天": "days", "日": "days", "个月": "months", "月": "months"}
+_RELATIVE_HINT = "可写“+10”或“10个工作日”（工作日）、“30天”（自然日）、“2个月”，或直接写日期"
+
+
+def weekday_cn(d: date) -> str:
+    return "星期" + WEEKDAYS[d.weekday()]
+
+
+def looks_relative(text: str) -> bool:
+    """Whether ``text`` is meant as a count from the start ("+10", "10个工作日")
+    rather than a date ("2026-12-07")."""
+    t = unicodedata.normalize("NFKC", text or "").strip()
+    return bool(t) and (t.startswith("+") or bool(re.search(r"[0-9]\s*(个|工作|自然|天|日|月)", t))) \
+        and not re.match(r"[0-9]{4}\s*[-/.年]", t)
+
+
+def parse_relative(text: str, start: date | None, cal: WorkCalendar,
+                   *, field: str = "deadline", start_label: str = "起算日") -> tuple[date, Rule]:
+    """"+10" or "10个工作日" (working days), "30天" (calendar days, settled by the
+    rest-day rule), "2个月": the due date counted from ``start`` and the rule
+    that gave it. Full-width digits and signs are accepted (Chinese input
+    methods type them)."""
+    t = unicodedata.normalize("NFKC", text or "").strip()
+    m = _RELATIVE_RE.fullmatch(t)
+    if m is None:
+        raise ValidationError(field, f"“{_short(text)}”看不懂。{_RELATIVE_HINT}。")
+    if start is None:
+        raise ValidationError(field, f"请先填写{start_label}，才能按“{t}”推算期限。")
+    kind = _UNITS[m["unit"]] if m["unit"] else "working_days"
+    n = int(m["n"])
+    if not 1 <= n <= MAX_RELATIVE[kind]:
+        unit = {"working_days": "个工作日", "days": "天", "months": "个月"}[kind]
+        raise ValidationError(field, f"“{t}”超出范围：应为 1 到 {MAX_RELATIVE[kind]}{unit}。")
+    rule = Rule(kind, n=n)
+    try:
+        due = rule.apply(start, cal)
+    except (OverflowError, ValueError):
+        raise ValidationError(field, f"“{t}”推算出的日期超出范围。") from None
+    return due, rule
+
+
+def _short(text: str) -> str:
+    text = text or ""
+    return text if len(text) <= 20 else text[:20] + "…"
 
 
 # ---------------------------------------------------------------- periods

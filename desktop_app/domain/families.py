@@ -195,6 +195,7 @@ LETTER = Family(
         Deadline("report", "情况报告", "report_date", start="reply_date", rule=MONTH1,
                  when=(("letter_type", ("函询",)),)),
         Deadline("reply_typed", "书面回复", "reply_date", due_field="reply_due", working_day_due=True,
+                 anchor="delivered_date|written_date",
                  when=(("letter_type", ("提醒函", "制止函", "工作提示函")),)),
         Deadline("feedback", "整改反馈", "rect_report_received", start="delivered_date",
                  rule=_rule("days", n=30), n_field="feedback_days",

@@ -26,8 +26,10 @@ RECTIFICATION = Family(
         Field("note", "备注", LT, max_len=5000),
     ),
     deadlines=(
-        Deadline("plan", "整改方案", "plan_date", due_field="plan_due", working_day_due=True),
-        Deadline("report", "整改报告", "report_date", due_field="report_due", working_day_due=True),
+        Deadline("plan", "整改方案", "plan_date", due_field="plan_due", working_day_due=True,
+                 anchor="issued_date"),
+        Deadline("report", "整改报告", "report_date", due_field="report_due", working_day_due=True,
+                 anchor="issued_date"),
     ),
     list_columns=("ledger_no", "title", "unit_id", "issued_date", "report_due", "status"),
 )
@@ -47,7 +49,7 @@ RECT_ITEM = Family(
         Field("acceptance", "验收意见", LT, max_len=2000),
     ),
     deadlines=(Deadline("item", "整改问题完成", "completed_date", due_field="extended_to|deadline",
-                        working_day_due=True),),
+                        working_day_due=True, anchor="rectification_id>issued_date"),),
     list_columns=("rectification_id", "seq", "problem", "deadline", "status"),
 )
 
@@ -128,7 +130,7 @@ WARNING_SESSION = Family(
         Field("after_due", "会后材料提交截止", D),
         Field("after_done", "会后材料收齐日", D),
     ),
-    deadlines=(Deadline("after", "会后材料", "after_done", due_field="after_due"),),
+    deadlines=(Deadline("after", "会后材料", "after_done", due_field="after_due", anchor="held_date"),),
     list_columns=("ledger_no", "name", "form", "held_date", "expected", "actual"),
 )
 
@@ -173,7 +175,7 @@ REMINDER = Family(
         Field("feedback_date", "反馈日期", D),
         Field("feedback", "反馈或落实情况", LT, max_len=5000),
     ),
-    deadlines=(Deadline("feedback", "提醒反馈", "feedback_date", due_field="feedback_due"),),
+    deadlines=(Deadline("feedback", "提醒反馈", "feedback_date", due_field="feedback_due", anchor="remind_date"),),
     list_columns=("ledger_no", "method", "matter", "remind_date", "person_id"),
 )
 
@@ -229,7 +231,8 @@ MEETING_TASK = Family(
         Field("deadline", "时限", D, required=True),
         Field("done_date", "完成日期", D),
     ),
-    deadlines=(Deadline("task", "任务清单", "done_date", due_field="deadline", working_day_due=True),),
+    deadlines=(Deadline("task", "任务清单", "done_date", due_field="deadline", working_day_due=True,
+                        anchor="topic_id>meeting_id>meeting_date"),),
     list_columns=("topic_id", "task", "responsible_id", "deadline", "status"),
 )
 

@@ -76,6 +76,10 @@ class Deadline:
     n_field: str | None = None      # a field that overrides the rule's count
     when: tuple[tuple[str, tuple[Any, ...]], ...] = ()   # (field, allowed values)
     working_day_due: bool = False   # a typed due date must fall on a working day
+    # A typed due date's starting point: the date it is counted from ("+10" in the
+    # form) and must not precede without confirmation. "field" or a path through
+    # references, "ref_field>field"; alternatives "a|b" (the first with a date).
+    anchor: str | None = None
 
     def applies(self, values: dict) -> bool:
         return all(values.get(f) in allowed for f, allowed in self.when)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from desktop_app.errors import UserFacingError, ValidationError
 from desktop_app.security import accounts, authz
@@ -16,6 +18,7 @@ DEFAULT_SETTINGS = {
     "prefix.函": "纪函", "prefix.办函": "纪办函", "prefix.纪建": "纪建", "prefix.监建": "监建",
     "prefix.谈": "纪谈", "prefix.整改": "纪改",
     "warning.yellow_working_days": "5",
+    "deadline.rest_day_shift": "1",
 }
 
 
@@ -72,3 +75,148 @@ def set_setting(s: Session, key: str, value: str) -> None:
         s.conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (key, value))
         audit.append(s.conn, ts=s.now().isoformat(timespec="seconds"), actor=s.user,
                      action="修改设置", detail={"key": key, "changes": [old, value]})
+
+
+def set_rest_day_shift(s: Session, on: bool) -> int:
+    """Switch the rest-day rule (deadlines.REST_DAY_RULE) and recompute every stored
+    deadline under it at once; returns how many records' deadlines moved."""
+    from desktop_app.exchange.apply import refresh_deadlines
+    from desktop_app.services.session import REST_DAY_SHIFT_KEY
+    authz.require(s, authz.setting_permission(REST_DAY_SHIFT_KEY), "修改期限规则")
+    value = "1" if on else "0"
+    old = s.setting(REST_DAY_SHIFT_KEY, "1")
+    calendar = s.calendar.with_rest_day_shift(on)
+    with transaction(s.conn):
+        s.conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
+                       (REST_DAY_SHIFT_KEY, value))
+        audit.append(s.conn, ts=s.now().isoformat(timespec="seconds"), actor=s.user,
+                     action="修改设置", detail={"key": REST_DAY_SHIFT_KEY, "changes": [old, value]})
+        moved = refresh_deadlines(s.conn, calendar)
+    s.calendar = calendar
+    return moved
+
+
+# ---------------------------------------------------------------- office settings (CLI)
+
+@dataclass(frozen=True)
+class OfficeKey:
+    key: str                      # what the user types: taizhang office set KEY VALUE
+    label: str
+    setting: str | None           # the ``setting`` row; None: a column of ``office``
+    limit: int = 60
+    check: Callable[[str], str] | None = None
+
+
+def _check_phone(value: str) -> str:
+    if not re.fullmatch(r"[0-9０-９()（）+\- 、,，转]{3,40}", value):
+        raise ValidationError("phone", "联系电话只能含数字、“-”、括号、空格和“转”，如 0791-1234567。")
+    return value
+
+
+def _check_yes_no(value: str) -> str:
+    if value in ("1", "是", "开", "on", "yes", "true"):
+        return "1"
+    if value in ("0", "否", "关", "off", "no", "false"):
+        return "0"
+    raise ValidationError("rest_day_shift", "请写“是”或“否”。")
+
+
+def _check_yellow(value: str) -> str:
+    if not value.isdigit() or not 0 <= int(value) <= 60:
+        raise ValidationError("yellow_days", "临期预警的提前工作日数应为 0 到 60 之间的整数。")
+    return str(int(value))
+
+
+def _check_letterhead(value: str) -> str:
+    if "\n" in value:
+        raise ValidationError("letterhead", "发文机关标志只能写一行。")
+    return value
+
+
+OFFICE_KEYS: dict[str, OfficeKey] = {k.key: k for k in (
+    OfficeKey("name", "机关名称", None),
+    OfficeKey("code", "机关代码", None),
+    OfficeKey("abbr", "机关代字（发文字号用，如“临”得“临纪函”）", "doc.abbr", 10),
+    OfficeKey("contact", "联系人", "doc.contact", 30),
+    OfficeKey("phone", "联系电话", "doc.phone", 40, _check_phone),
+    OfficeKey("letterhead", "发文机关标志（版头红字）", "doc.letterhead", 40, _check_letterhead),
+    OfficeKey("issuer", "发文机关署名", "doc.office", 60),
+    OfficeKey("bureau", "办公室名义（函询通知书等）", "doc.office_bureau", 60),
+    OfficeKey("party_committee", "同级党委", "org.party_committee", 60),
+    OfficeKey("superior", "上级纪委", "org.superior", 60),
+    OfficeKey("rest_day_shift", "期限遇节假日顺延至下一工作日", "deadline.rest_day_shift", 5, _check_yes_no),
+    OfficeKey("yellow_days", "临期预警提前工作日数", "warning.yellow_working_days", 5, _check_yellow),
+)}
+
+
+def office_settings(s: Session) -> list[dict[str, str | None]]:
+    """Every office setting the CLI shows, with its key, label and value (None: not set)."""
+    out = []
+    for k in OFFICE_KEYS.values():
+        if k.setting is None:
+            value = s.office_name if k.key == "name" else s.office_code
+        else:
+            value = s.setting(k.setting)
+        out.append({"key": k.key, "label": k.label, "value": value})
+    return out
+
+
+def set_office_value(s: Session, key: str, value: str) -> str:
+    """``taizhang office set KEY VALUE``: checks, writes and audits one setting;
+    returns the value as stored. Bad input changes nothing."""
+    spec = OFFICE_KEYS.get(key)
+    if spec is None:
+        raise ValidationError("key", f"没有“{key}”这项设置。可设置：{'、'.join(OFFICE_KEYS)}。")
+    value = (value or "").strip()
+    if key == "name":
+        return _rename_office(s, value)
+    if key == "code":
+        return _recode_office(s, value)
+    if not value:
+        raise ValidationError(key, f"{spec.label}不能为空。")
+    if len(value) > spec.limit:
+        raise ValidationError(key, f"{spec.label}最多 {spec.limit} 字。")
+    if spec.check:
+        value = spec.check(value)
+    if key == "rest_day_shift":
+        set_rest_day_shift(s, value == "1")
+    else:
+        set_setting(s, spec.setting, value)
+    return value
+
+
+def _rename_office(s: Session, value: str) -> str:
+    name, _code = check_office(value, s.office_code)
+    authz.require(s, authz.setting_permission("office.name"), "修改机关名称")
+    with transaction(s.conn):
+        s.conn.execute("UPDATE office SET name = ? WHERE is_self = 1", (name,))
+        audit.append(s.conn, ts=s.now().isoformat(timespec="seconds"), actor=s.user,
+                     action="修改设置", detail={"key": "office.name", "changes": [s.office_name, name]})
+    s.office_name = name
+    return name
+
+
+def _recode_office(s: Session, value: str) -> str:
+    """The code is written into every record, 台账编号 and exchange package: it can
+    change only while the office has none of them."""
+    _name, code = check_office(s.office_name, value)
+    authz.require(s, authz.setting_permission("office.code"), "修改机关代码")
+    if code == s.office_code:
+        return code
+    from desktop_app.domain.registry import FAMILIES
+    used = sum(s.conn.execute(f"SELECT count(*) FROM {f} WHERE owner_office = ?",
+                              (s.office_code,)).fetchone()[0] for f in FAMILIES)
+    keys = s.conn.execute("SELECT count(*) FROM setting WHERE key LIKE 'exchange.%'").fetchone()[0] \
+        + s.conn.execute("SELECT count(*) FROM office WHERE is_self = 0 OR public_key IS NOT NULL"
+                         ).fetchone()[0]
+    if used or keys:
+        what = f"已有 {used} 条记录" if used else "已建立交换密钥或交换记录"
+        raise UserFacingError(f"机关代码 {s.office_code} {what}，不能再修改（记录、台账编号和交换包都以它为准）。")
+    if s.conn.execute("SELECT 1 FROM office WHERE code = ? AND is_self = 0", (code,)).fetchone():
+        raise ValidationError("office_code", f"机关代码 {code} 已是另一机关（上下级）的代码。")
+    with transaction(s.conn):
+        s.conn.execute("UPDATE office SET code = ? WHERE is_self = 1", (code,))
+        audit.append(s.conn, ts=s.now().isoformat(timespec="seconds"), actor=s.user,
+                     action="修改设置", detail={"key": "office.code", "changes": [s.office_code, code]})
+    s.office_code = code
+    return code

@@ -72,25 +72,29 @@ def _check_working_days(s: Session, fam: Family, values: dict[str, Any]) -> None
                     raise ValidationError(name, f"{label}（{d.isoformat()}）是非工作日（{why}），请改为工作日。")
 
 
-def _prepare(s: Session, fam: Family, merged: dict[str, Any],
-             changed: set[str] | None = None) -> dict[str, Any]:
-    """Derived values and every check; ``changed`` limits the working-day check to
-    the dates being typed now (a later holiday table must not block other edits)."""
+def _prepare(s: Session, fam: Family, merged: dict[str, Any], changed: set[str] | None = None,
+             confirm_dates: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Derived values and every check; ``changed`` limits the date checks to the
+    dates being typed now (a later holiday table must not block other edits).
+    Returns the values and the audit detail of what the user confirmed."""
     merged = merged | derived_values(fam, merged, s.calendar)
     check_complete(fam, merged)
     _check_refs(s, fam, merged)
     _check_working_days(s, fam, merged if changed is None else
                         {k: v for k, v in merged.items() if k in changed})
     rules.check(s, fam, merged)
-    return merged
+    return merged, rules.confirm_deadlines(s, fam, merged, changed, confirm_dates)
 
 
 def create(s: Session, family_name: str, values: dict[str, Any], *,
-           sensitivity: str = "一般", record_id: str | None = None) -> Saved:
+           sensitivity: str = "一般", record_id: str | None = None,
+           confirm_dates: bool = False) -> Saved:
+    """``confirm_dates``: the user confirmed a typed deadline already past or before
+    the record's start (else such a deadline raises ``NeedsConfirmation``)."""
     authz.require(s, Permission.WRITE_RECORD)
     fam = family(family_name)
     data = {f.name: None for f in fam.fields} | normalize(fam, values)
-    data = _prepare(s, fam, data)
+    data, confirmed = _prepare(s, fam, data, confirm_dates=confirm_dates)
     meta = {"status": workflows()[fam.workflow].initial,
             "sensitivity": _check_sensitivity(sensitivity), "voided": 0}
     rid = record_id or str(uuid.uuid4())
@@ -99,7 +103,7 @@ def create(s: Session, family_name: str, values: dict[str, Any], *,
         if fam.ledger_prefix:
             meta["ledger_no"] = repo.next_ledger_no(s.conn, s.office_code, fam.ledger_prefix,
                                                     ctx.now.year)
-        repo.write(s.conn, ctx, fam, rid, data, meta, action="新建")
+        repo.write(s.conn, ctx, fam, rid, data, meta, action="新建", audit_detail=confirmed)
     return Saved(get(s, fam.name, rid), Changes(created=(RecordRef(fam.name, rid),)))
 
 
@@ -118,13 +122,14 @@ def _stored(rec: Record, fam: Family) -> dict[str, Any]:
 
 
 def update(s: Session, family_name: str, record_id: str, changes: dict[str, Any], *,
-           sensitivity: str | None = None) -> Saved:
+           sensitivity: str | None = None, confirm_dates: bool = False) -> Saved:
     authz.require(s, Permission.WRITE_RECORD)
     fam = family(family_name)
     rec = _editable(s, fam, record_id)
     before = _stored(rec, fam)
     typed = normalize(fam, changes)
-    merged = _prepare(s, fam, before | typed, {k for k, v in typed.items() if before.get(k) != v})
+    merged, confirmed = _prepare(s, fam, before | typed,
+                                 {k for k, v in typed.items() if before.get(k) != v}, confirm_dates)
     data = {k: v for k, v in merged.items() if before.get(k) != v}
     meta = {}
     if sensitivity is not None and sensitivity != rec.sensitivity:
@@ -132,7 +137,8 @@ def update(s: Session, family_name: str, record_id: str, changes: dict[str, Any]
     if not data and not meta:
         return Saved(rec, Changes())
     with transaction(s.conn):
-        repo.write(s.conn, s.write_context(), fam, record_id, data, meta, action="修改")
+        repo.write(s.conn, s.write_context(), fam, record_id, data, meta, action="修改",
+                   audit_detail=confirmed)
     return Saved(get(s, fam.name, record_id), Changes(updated=(RecordRef(fam.name, record_id),)))
 
 

@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 from desktop_app.domain.record import Record
-from desktop_app.domain.schema import Family
-from desktop_app.errors import UserFacingError
+from desktop_app.domain.schema import Deadline, Family
+from desktop_app.errors import NeedsConfirmation, UserFacingError
 
 
 def _resp_entry_open(s, values: dict[str, Any]) -> None:
@@ -53,6 +53,84 @@ def check(s, fam: Family, values: dict[str, Any]) -> None:
         fn(s, values)
 
 
+# ---------------------------------------------------------------- typed deadlines
+
+def typed_deadline(fam: Family, field: str, values: dict[str, Any] | None = None) -> Deadline | None:
+    """The typed-deadline declaration a date field belongs to (it has an anchor);
+    with ``values``, only one that applies to them (a letter's 回复期限 is typed
+    for 提醒函 but computed for 函询)."""
+    for spec in fam.deadlines:
+        if spec.anchor and spec.due_field and field in spec.due_field.split("|"):
+            if values is None or spec.applies(values):
+                return spec
+    return None
+
+
+def anchor_date(s, fam: Family, spec: Deadline, values: dict[str, Any]) -> tuple[date | None, str]:
+    """The date a typed deadline counts from, and its label (e.g. 下达日期);
+    None when that date is not filled in (yet)."""
+    label = ""
+    for path in spec.anchor.split("|"):
+        value, label = _follow(s, fam, path.split(">"), values)
+        if value:
+            return date.fromisoformat(value), label
+    return None, label
+
+
+def _follow(s, fam: Family, steps: list[str], values: dict[str, Any]) -> tuple[str | None, str]:
+    from desktop_app.domain.registry import family
+    label = fam.field(steps[-1]).label if len(steps) == 1 else ""
+    for i, name in enumerate(steps):
+        f = fam.field(name)
+        if i == len(steps) - 1:
+            return values.get(name), f.label
+        ref = values.get(name)
+        if not ref:
+            return None, label
+        fam = family(f.ref)
+        row = s.conn.execute(f"SELECT * FROM {fam.name} WHERE id = ?", (ref,)).fetchone()
+        if row is None:
+            return None, label
+        values = dict(row)
+    return None, label
+
+
+def unusual_deadlines(s, fam: Family, values: dict[str, Any], changed: set[str] | None) -> list[dict]:
+    """Typed deadlines being entered that lie before their start date or in the
+    past: allowed only with the user's explicit confirmation."""
+    today, out = s.today(), []
+    for spec in fam.deadlines:
+        if not spec.anchor or not spec.due_field or not spec.applies(values):
+            continue
+        for name in spec.due_field.split("|"):
+            if not values.get(name) or (changed is not None and name not in changed):
+                continue
+            due = date.fromisoformat(values[name])
+            start, start_label = anchor_date(s, fam, spec, values)
+            why = []
+            if start is not None and due < start:
+                why.append(f"早于{start_label}（{start.isoformat()}）")
+            if due < today:
+                why.append(f"早于今天（{today.isoformat()}），保存后即为逾期")
+            if why:
+                out.append({"field": name, "label": fam.field(name).label,
+                            "value": values[name], "why": "，".join(why)})
+    return out
+
+
+def confirm_deadlines(s, fam: Family, values: dict[str, Any], changed: set[str] | None,
+                      confirmed: bool) -> dict[str, Any]:
+    """Raise ``NeedsConfirmation`` for unusual typed deadlines unless ``confirmed``;
+    returns the audit detail that records the confirmation."""
+    items = unusual_deadlines(s, fam, values, changed)
+    if not items:
+        return {}
+    if not confirmed:
+        lines = "；".join(f"{i['label']}（{i['value']}）{i['why']}" for i in items)
+        raise NeedsConfirmation(f"{lines}。确实要这样保存吗？", items)
+    return {"confirmed_deadlines": [{k: i[k] for k in ("field", "value", "why")} for i in items]}
+
+
 _DONE_FIELD_ON_STATUS = {
     ("rect_item", "已完成"): "completed_date",
     ("meeting_task", "已完成"): "done_date",
@@ -82,7 +160,9 @@ def after_status(s, fam: Family, rec: Record, target: str):
     from desktop_app.domain.vocab import workflows
     from desktop_app.services import records
     item_id = rec.get("item_id")
-    changes = records.update(s, "rect_item", item_id, {"extended_to": rec.get("new_deadline")}).changes
+    # The approval is the explicit act: a new deadline already past is confirmed by it.
+    changes = records.update(s, "rect_item", item_id, {"extended_to": rec.get("new_deadline")},
+                             confirm_dates=True).changes
     item = records.get(s, "rect_item", item_id)
     if "延期" in workflows()["rect_item"].transitions.get(item.status, ()):
         changes = changes + records.set_status(s, "rect_item", item_id, "延期").changes

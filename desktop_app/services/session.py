@@ -21,6 +21,10 @@ from desktop_app.store.records import WriteContext
 
 log = logging.getLogger(__name__)
 
+# "1" (the default when absent): computed deadlines on a rest day move to the next
+# working day (deadlines.REST_DAY_RULE); "0": they stay where the count ends.
+REST_DAY_SHIFT_KEY = "deadline.rest_day_shift"
+
 
 @dataclass
 class Session:
@@ -69,9 +73,12 @@ def database_path(data_dir: Path) -> Path:
 
 def load_calendar(conn: sqlite3.Connection) -> WorkCalendar:
     """The shipped tables, overridden by tables the office entered or received."""
+    import json
     cal = WorkCalendar.load_default()
-    for (text,) in conn.execute("SELECT value FROM setting WHERE key LIKE 'holidays:%'"):
-        import json
+    shift = conn.execute("SELECT value FROM setting WHERE key = ?", (REST_DAY_SHIFT_KEY,)).fetchone()
+    if shift is not None and shift[0] == "0":
+        cal = cal.with_rest_day_shift(False)
+    for (text,) in conn.execute("SELECT value FROM setting WHERE key LIKE 'holidays:%' ORDER BY key"):
         try:
             cal = cal.with_table(YearTable.from_json(json.loads(text)))
         except (ValueError, UserFacingError) as exc:

@@ -12,7 +12,8 @@ from hypothesis import given, settings, strategies as st
 from desktop_app.domain.calendar import WorkCalendar
 from desktop_app.domain.deadlines import (
     CYCLES, SANCTION_FILE, Level, Rule, RuleKind, Thresholds, effect_end, load_sanction_effects,
-    period_bounds, period_due, period_label, warning_level, yellow_cutoff,
+    looks_relative, parse_relative, period_bounds, period_due, period_label, warning_level,
+    weekday_cn, yellow_cutoff,
 )
 from desktop_app.errors import ValidationError
 
@@ -107,8 +108,9 @@ def test_cutoff_agrees_with_level(cal, today, offset, n):
     ({"kind": "period_end_working_days", "n": 5}, "2026-09-30", "2026-10-13"),
 ])
 def test_rules_apply(cal, obj, start, due):
+    """The plain count, with the office's rest-day rule switched off."""
     rule = Rule.from_json(obj)
-    assert rule.apply(D(start), cal) == D(due)
+    assert rule.apply(D(start), cal.with_rest_day_shift(False)) == D(due)
     assert rule.to_json() == obj
     assert Rule.from_json(rule.to_json()) == rule
     assert CHINESE.search(rule.label)
@@ -269,3 +271,86 @@ def test_bad_sanction_tables_refused(tmp_path, content):
     path = tmp_path / "sanction_effects.json"
     path.write_text(content, encoding="utf-8")
     refused(load_sanction_effects, path)
+
+
+# ---------------------------------------------------------------- rest-day rule
+
+@pytest.mark.parametrize("obj, start, off, on", [
+    # 30 natural days from 2026-11-06 end on Sunday 2026-12-06 (the 整改反馈 seen
+    # "今日到期" on a Sunday): the rule moves it to Monday.
+    ({"kind": "days", "n": 30}, "2026-11-06", "2026-12-06", "2026-12-07"),
+    # ends inside 春节 2026 (off 02-15 … 02-23): the first working day after it
+    ({"kind": "days", "n": 30}, "2026-01-20", "2026-02-19", "2026-02-24"),
+    # 1个月 ending on 国庆 2026-10-03 (a Saturday inside the break)
+    ({"kind": "months", "n": 1}, "2026-09-03", "2026-10-03", "2026-10-08"),
+    # 次年1月31日 2027 is a Sunday; 2027 has no table, weekends only
+    ({"kind": "next_year_month_day", "month": 1, "day": 31}, "2026-06-30", "2027-01-31", "2027-02-01"),
+    # on a working day nothing moves
+    ({"kind": "days", "n": 30}, "2026-11-05", "2026-12-05", "2026-12-07"),
+    ({"kind": "days", "n": 10}, "2026-11-09", "2026-11-19", "2026-11-19"),
+])
+def test_rest_day_rule(cal, obj, start, off, on):
+    rule = Rule.from_json(obj)
+    assert cal.rest_day_shift is True                       # the office default
+    assert rule.apply(D(start), cal.with_rest_day_shift(False)) == D(off)
+    assert rule.apply(D(start), cal) == D(on)
+    assert cal.is_working_day(D(on))
+
+
+def test_rest_day_rule_leaves_working_day_counts_alone(cal):
+    """A working-day count already lands on a working day: the rule never changes it."""
+    rule = Rule("working_days", n=15)
+    for k in range(0, 400, 7):
+        start = D("2025-01-01") + timedelta(days=k)
+        assert rule.apply(start, cal) == rule.apply(start, cal.with_rest_day_shift(False))
+
+
+def test_rest_day_rule_survives_adding_a_table(cal):
+    off = cal.with_rest_day_shift(False)
+    t = off.tables[-1]
+    assert off.with_table(t).rest_day_shift is False
+    assert cal.with_table(t).rest_day_shift is True
+
+
+# ---------------------------------------------------------------- "+N" in a deadline field
+
+@pytest.mark.parametrize("text, due, kind, n", [
+    ("+10", "2026-12-11", "working_days", 10),              # from Fri 2026-11-27
+    ("10个工作日", "2026-12-11", "working_days", 10),
+    ("＋１０", "2026-12-11", "working_days", 10),            # full-width, as a Chinese IME types
+    (" + 5 ", "2026-12-04", "working_days", 5),
+    ("5工作日", "2026-12-04", "working_days", 5),
+    ("9天", "2026-12-07", "days", 9),                        # Sun 12-06 moves to Mon 12-07
+    ("9个自然日", "2026-12-07", "days", 9),
+    ("30日", "2026-12-28", "days", 30),                      # 12-27 is a Sunday
+    ("1个月", "2026-12-28", "months", 1),                     # 12-27 is a Sunday
+])
+def test_parse_relative(cal, text, due, kind, n):
+    got, rule = parse_relative(text, D("2026-11-27"), cal)
+    assert got == D(due) and rule == Rule(kind, n=n)
+    assert looks_relative(text)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("+", "看不懂"), ("十个工作日", "看不懂"), ("+10周", "看不懂"), ("-3", "看不懂"),
+    ("+0", "超出范围"), ("+251", "超出范围"), ("3661天", "超出范围"), ("abc", "看不懂"),
+    ("", "看不懂"), ("+99999", "超出范围"),
+])
+def test_parse_relative_refuses_bad_input(cal, text, words):
+    with pytest.raises(ValidationError) as e:
+        parse_relative(text, D("2026-11-27"), cal)
+    assert words in e.value.message and CHINESE.search(e.value.message)
+
+
+def test_parse_relative_needs_a_start(cal):
+    with pytest.raises(ValidationError, match="请先填写下达日期"):
+        parse_relative("+10", None, cal, start_label="下达日期")
+
+
+@pytest.mark.parametrize("text", ["2026-12-07", "2026/12/07", "2026年12月7日", "20261207"])
+def test_dates_are_not_relative(text):
+    assert not looks_relative(text)
+
+
+def test_weekday_cn():
+    assert weekday_cn(D("2026-12-06")) == "星期日" and weekday_cn(D("2026-12-07")) == "星期一"

@@ -27,7 +27,7 @@ def test_names_in_chunks(session, unit):
 def test_nearest_due_levels(session, unit):
     rect = records.create(session, "rectification", {
         "title": "整改", "unit_id": unit.id, "issued_date": "2026-11-02",
-        "plan_due": "2026-11-20", "report_due": "2026-12-01"}).record
+        "plan_due": "2026-11-20", "report_due": "2026-12-01"}, confirm_dates=True).record
     due = lookup.nearest_due(session, "rectification", [rect.id, "nobody"])
     assert list(due) == [rect.id]
     d = due[rect.id]

@@ -164,7 +164,7 @@ def test_completing_an_item_dates_it_and_closes_its_deadline(session, unit):
     rect = records.create(session, "rectification", {"title": "整改", "unit_id": unit.id,
                                                       "issued_date": "2026-11-02"}).record
     item = records.create(session, "rect_item", {"rectification_id": rect.id, "problem": "问题",
-                                                 "deadline": "2026-11-26"}).record
+                                                 "deadline": "2026-11-26"}, confirm_dates=True).record
     assert [d.id for d in queries.due_list(session)] == [item.id]
     records.set_status(session, "rect_item", item.id, "整改中")
     done = records.set_status(session, "rect_item", item.id, "已完成").record
@@ -198,7 +198,7 @@ def _item(session, unit, deadline="2026-11-26"):
     rect = records.create(session, "rectification", {"title": "整改", "unit_id": unit.id,
                                                       "issued_date": "2026-11-02"}).record
     return records.create(session, "rect_item", {"rectification_id": rect.id, "problem": "问题",
-                                                  "deadline": deadline}).record
+                                                  "deadline": deadline}, confirm_dates=True).record
 
 
 def test_approved_extension_moves_the_item_deadline(session, unit):
