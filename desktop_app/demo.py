@@ -97,6 +97,7 @@ def fill_demo(data_dir: Path | str, *, records: int | None = None, seed: int = 2
     start = datetime.combine(today, time(8, 30))
     ticks = iter(range(10**9))
     clock = lambda: start + timedelta(milliseconds=next(ticks))   # deterministic stamps
+    discard_half_filled(data_dir)
     if database_path(data_dir).exists():
         s = open_session(data_dir, user="演示数据", clock=clock)
         try:

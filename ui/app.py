@@ -82,6 +82,9 @@ class Startup(QObject):
 
     def begin(self) -> None:
         log.info("starting on %s (demo=%s)", self.data_dir, self.demo)
+        if self.demo:       # a first fill killed half way is rebuilt, not opened
+            from desktop_app.demo import discard_half_filled
+            discard_half_filled(self.data_dir)
         if database_path(self.data_dir).exists():
             self._housekeeping()
             self.open_window()

@@ -253,6 +253,9 @@ def _check_holiday(year: int, h: Holiday, i: int, taken: dict[date, str]) -> Non
     span = (h.last - h.first).days + 1
     if span > MAX_OFF_SPAN:
         raise ValidationError(f"{where}.off", f"{label}放假 {span} 天，超过 {MAX_OFF_SPAN} 天，请核对日期。")
+    if all(date.fromordinal(o).weekday() >= 5 for o in range(h.first.toordinal(), h.last.toordinal() + 1)):
+        raise ValidationError(f"{where}.off", f"{label}的放假日期 {h.first} 至 {h.last} 都是周六、周日，本来就休息；"
+                                              "请填写含工作日在内的整段假期。")
     for ordinal in range(h.first.toordinal(), h.last.toordinal() + 1):
         d = date.fromordinal(ordinal)
         if d in taken:
