@@ -102,7 +102,7 @@ class BulkLoader:
         self.head = digest
 
     def create(self, family_name: str, values: dict[str, Any], *, record_id: str,
-               sensitivity: str = "一般") -> None:
+               sensitivity: str = "一般", confirm_dates: bool = False) -> None:
         fam = family(family_name)
         if record_id in self.pending:
             raise UserFacingError(f"记录 {record_id} 已经存在。")
@@ -111,6 +111,7 @@ class BulkLoader:
         check_complete(fam, data)
         records._check_working_days(self.s, fam, data)
         rules.check(self.s, fam, data)
+        confirmed = rules.confirm_deadlines(self.s, fam, data, None, confirm_dates, self._fetch)
         ctx = self.s.write_context()
         row = dict.fromkeys(self._columns[fam.name]) | encode(fam, data)
         row |= {"id": record_id, "owner_office": ctx.office, "status": workflows()[fam.workflow].initial,
@@ -122,7 +123,7 @@ class BulkLoader:
         rec = self.pending[record_id] = _Pending(fam, row)
         self._stamp(ctx, rec)
         audited = {k: v for k, v in row.items() if not k.startswith("_") and k not in _NOT_AUDITED}
-        self._audit(ctx, "新建", rec, {"changes": _diff(None, audited)})
+        self._audit(ctx, "新建", rec, {"changes": _diff(None, audited)} | confirmed)
         if fam.name in self._names and data.get("name"):
             self._names[fam.name][record_id] = data["name"]
         if len(self.pending) >= self.batch:
@@ -146,6 +147,14 @@ class BulkLoader:
         changed = {k: rec.row[k] for k in [*data, "status"]}
         self._audit(ctx, "变更状态", rec, {"changes": _diff(old, changed), "from": old["status"],
                                           "to": target})
+
+    def _fetch(self, family_name: str, record_id: str) -> dict[str, Any] | None:
+        """A referenced record, written or still pending."""
+        rec = self.pending.get(record_id)
+        if rec is not None:
+            return rec.row
+        row = self.s.conn.execute(f"SELECT * FROM {family_name} WHERE id = ?", (record_id,)).fetchone()
+        return dict(row) if row else None
 
     def _record(self, rec: _Pending) -> Record:
         r = rec.row

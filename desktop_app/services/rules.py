@@ -4,7 +4,7 @@ easy to find."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 from desktop_app.domain.record import Record
 from desktop_app.domain.schema import Deadline, Family
@@ -66,18 +66,31 @@ def typed_deadline(fam: Family, field: str, values: dict[str, Any] | None = None
     return None
 
 
-def anchor_date(s, fam: Family, spec: Deadline, values: dict[str, Any]) -> tuple[date | None, str]:
+Fetch = Callable[[str, str], "dict[str, Any] | None"]
+
+
+def _fetch_row(s) -> Fetch:
+    def fetch(family_name: str, record_id: str) -> dict[str, Any] | None:
+        row = s.conn.execute(f"SELECT * FROM {family_name} WHERE id = ?", (record_id,)).fetchone()
+        return dict(row) if row else None
+    return fetch
+
+
+def anchor_date(s, fam: Family, spec: Deadline, values: dict[str, Any],
+                fetch: Fetch | None = None) -> tuple[date | None, str]:
     """The date a typed deadline counts from, and its label (e.g. 下达日期);
-    None when that date is not filled in (yet)."""
+    None when that date is not filled in (yet). ``fetch`` reads a referenced
+    record (the bulk loader passes one that sees its unwritten rows)."""
     label = ""
+    fetch = fetch or _fetch_row(s)
     for path in spec.anchor.split("|"):
-        value, label = _follow(s, fam, path.split(">"), values)
+        value, label = _follow(fetch, fam, path.split(">"), values)
         if value:
             return date.fromisoformat(value), label
     return None, label
 
 
-def _follow(s, fam: Family, steps: list[str], values: dict[str, Any]) -> tuple[str | None, str]:
+def _follow(fetch: Fetch, fam: Family, steps: list[str], values: dict[str, Any]) -> tuple[str | None, str]:
     from desktop_app.domain.registry import family
     label = fam.field(steps[-1]).label if len(steps) == 1 else ""
     for i, name in enumerate(steps):
@@ -88,14 +101,14 @@ def _follow(s, fam: Family, steps: list[str], values: dict[str, Any]) -> tuple[s
         if not ref:
             return None, label
         fam = family(f.ref)
-        row = s.conn.execute(f"SELECT * FROM {fam.name} WHERE id = ?", (ref,)).fetchone()
-        if row is None:
+        values = fetch(fam.name, ref)
+        if values is None:
             return None, label
-        values = dict(row)
     return None, label
 
 
-def unusual_deadlines(s, fam: Family, values: dict[str, Any], changed: set[str] | None) -> list[dict]:
+def unusual_deadlines(s, fam: Family, values: dict[str, Any], changed: set[str] | None,
+                      fetch: Fetch | None = None) -> list[dict]:
     """Typed deadlines being entered that lie before their start date or in the
     past: allowed only with the user's explicit confirmation."""
     today, out = s.today(), []
@@ -106,7 +119,7 @@ def unusual_deadlines(s, fam: Family, values: dict[str, Any], changed: set[str] 
             if not values.get(name) or (changed is not None and name not in changed):
                 continue
             due = date.fromisoformat(values[name])
-            start, start_label = anchor_date(s, fam, spec, values)
+            start, start_label = anchor_date(s, fam, spec, values, fetch)
             why = []
             if start is not None and due < start:
                 why.append(f"早于{start_label}（{start.isoformat()}）")
@@ -119,10 +132,10 @@ def unusual_deadlines(s, fam: Family, values: dict[str, Any], changed: set[str] 
 
 
 def confirm_deadlines(s, fam: Family, values: dict[str, Any], changed: set[str] | None,
-                      confirmed: bool) -> dict[str, Any]:
+                      confirmed: bool, fetch: Fetch | None = None) -> dict[str, Any]:
     """Raise ``NeedsConfirmation`` for unusual typed deadlines unless ``confirmed``;
     returns the audit detail that records the confirmation."""
-    items = unusual_deadlines(s, fam, values, changed)
+    items = unusual_deadlines(s, fam, values, changed, fetch)
     if not items:
         return {}
     if not confirmed:
