@@ -15,14 +15,16 @@ import logging
 import sys
 from pathlib import Path
 
-from desktop_app.cli import accounts, audit, backups, console, core, exchange, letters, office, reports
+from desktop_app.cli import (
+    accounts, audit, backups, console, core, exchange, holidays, letters, office, reports,
+)
 from desktop_app.cli.common import data_dir_of  # noqa: F401 (used as desktop_app.cli.data_dir_of)
 from desktop_app.errors import UserFacingError
 
 __all__ = ["GROUPS", "build_parser", "data_dir_of", "main"]
 
 # The order is the order of ``taizhang --help``.
-GROUPS = (core, letters, reports, office, exchange, accounts, backups, audit)
+GROUPS = (core, letters, reports, office, holidays, exchange, accounts, backups, audit)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -62,6 +62,9 @@ def demo(args) -> int:
     data_dir = data_dir_of(args)
     if args.records < 0:
         raise UserFacingError("--records 不能为负数。")
+    from desktop_app.demo import discard_half_filled
+    if discard_half_filled(data_dir):           # a first fill killed half way: start again
+        out(f"演示数据目录 {data_dir} 上次未生成完，已清除，重新生成。")
     if database_path(data_dir).exists():        # adding to a folder: its user must be allowed
         session_for(args, data_dir, Permission.WRITE_RECORD).close()
     stats = fill_demo(data_dir, records=args.records or None, seed=args.seed)

@@ -1,5 +1,6 @@
-"""``taizhang office keygen|card|trust|list``: this office's signing key, its card and
-the offices it trusts (the USB exchange, issue 5 item 7).
+"""``taizhang office show|set|keygen|card|trust|list``: this office's settings (name,
+code, 代字, contacts, letterhead …), its signing key, its card and the offices it
+trusts (the USB exchange, issue 5 item 7).
 
 Every command acts as the logged-in user of the global ``--user NAME --password-file F``:
 keygen and trust need the right to manage keys, the others to read records.
@@ -22,8 +23,20 @@ ADMIN_ENV = "TAIZHANG_ADMIN_PASSPHRASE_FILE"
 
 
 def register(sub) -> None:
-    office = sub.add_parser("office", help="本单位密钥、单位名片和可信单位")
+    office = sub.add_parser("office", help="本单位设置、密钥、单位名片和可信单位")
     osub = office.add_subparsers(dest="office_command", required=True)
+    c = osub.add_parser("show", help="显示本单位设置（名称、代码、代字、联系人、电话、版头等）")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(handler=office_show)
+    c = osub.add_parser("set", help="修改一项本单位设置，如 taizhang office set phone 0791-1234567",
+                        description="可设置的项：name 机关名称，code 机关代码，abbr 机关代字，"
+                                    "contact 联系人，phone 联系电话，letterhead 发文机关标志，"
+                                    "issuer 发文机关署名，bureau 办公室名义，party_committee 同级党委，"
+                                    "superior 上级纪委，rest_day_shift 期限遇节假日顺延（是/否），"
+                                    "yellow_days 临期预警提前工作日数")
+    c.add_argument("key", help="设置项，如 contact、phone、abbr")
+    c.add_argument("value", help="新的值")
+    c.set_defaults(handler=office_set)
     c = osub.add_parser("keygen", help="生成（或导入）本单位签名密钥")
     c.add_argument("--admin-passphrase-file", required=True, type=Path)
     c.add_argument("--from", dest="key_from", type=Path, help="本单位第一台工作站的密钥文件")
@@ -111,4 +124,40 @@ def office_list(args) -> int:
         _out(f"{o.code}  {o.name}  {o.relation}  指纹 {o.fingerprint}  信任于 {o.trusted_at}")
     if not items:
         _out("尚未信任任何单位。")
+    return 0
+
+
+def office_show(args) -> int:
+    from desktop_app.services.office import office_settings
+    s = _session(args)
+    try:
+        rows = office_settings(s)
+    finally:
+        s.close()
+    if args.json:
+        _emit({r["key"]: {"label": r["label"], "value": r["value"], "default": r["default"]}
+               for r in rows})
+        return 0
+    width = max(len(r["key"]) for r in rows)
+    for r in rows:
+        value = r["value"]
+        if r["key"] == "rest_day_shift":
+            value = "是" if value != "0" else "否"
+        if value is None:
+            value = f"（未设置，使用“{r['default']}”）" if r["default"] else "（未设置）"
+        _out(f"{r['key']:<{width}}  {r['label']}：{value}")
+    return 0
+
+
+def office_set(args) -> int:
+    from desktop_app.services.office import OFFICE_KEYS, set_office_value
+    s = _session(args, "MANAGE_SETTINGS")
+    try:
+        value = set_office_value(s, args.key, args.value)
+    finally:
+        s.close()
+    label = OFFICE_KEYS[args.key].label
+    if args.key == "rest_day_shift":
+        value = "是" if value == "1" else "否"
+    _out(f"已修改 {label}：{value}")
     return 0

@@ -88,7 +88,8 @@ def values_for(s: Session, family: str, record_id: str, doc_name: str) -> dict[s
     organ = _issuing_organ(s, doc)
     date = rec.get("written_date") if family == "letter" else None
     values = {k: _mid_sentence(v) for k, v in builder(s, rec, doc_name).items()}
-    return {"office": organ, "signature": organ, "date": date or s.today().isoformat(),
+    return {"office": organ, "signature": organ, "letterhead": s.setting("doc.letterhead"),
+            "date": date or s.today().isoformat(),
             "mark": "内部" if rec.sensitivity == "内部" else None} | values
 
 

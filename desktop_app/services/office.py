@@ -157,8 +157,21 @@ def office_settings(s: Session) -> list[dict[str, str | None]]:
             value = s.office_name if k.key == "name" else s.office_code
         else:
             value = s.setting(k.setting)
-        out.append({"key": k.key, "label": k.label, "value": value})
+        out.append({"key": k.key, "label": k.label, "value": value,
+                    "default": None if value else _fallback(s, k.key)})
     return out
+
+
+def _fallback(s: Session, key: str) -> str | None:
+    """What the letters use while a setting is not set (services/documents.py)."""
+    if key == "abbr":
+        from desktop_app.services.documents import abbreviation
+        return abbreviation(s)
+    if key in ("issuer", "letterhead"):
+        return s.setting("doc.office") or s.office_name if key == "letterhead" else s.office_name
+    if key == "bureau":
+        return f"{s.office_name}办公室"
+    return None
 
 
 def set_office_value(s: Session, key: str, value: str) -> str:
