@@ -17,7 +17,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
-from desktop_app.errors import UserFacingError
+from desktop_app.errors import UserFacingError, describe
 from ui import dialogs
 
 log = logging.getLogger(__name__)
@@ -56,23 +56,38 @@ class CrashReporter(QObject):
     """Created on the GUI thread; ``report`` may be called from any thread."""
 
     crashed = Signal(str)
+    # An SQLite or OS error (disk full, locked, read-only …) is not a bug: its one
+    # Chinese line is shown in the ordinary error box, the traceback goes to the log.
+    refused = Signal(str)
 
     def __init__(self, log_path: Path, parent: QObject | None = None):
         super().__init__(parent)
         self.log_path = log_path
         self.dialog: CrashDialog | None = None
         self.crashed.connect(self._show)
+        self.refused.connect(lambda line: dialogs.show_error(None, line))
         self._old_hooks = None
 
     def report(self, exc: BaseException, where: str = "") -> None:
         details = format_exception(exc)
+        line = None if isinstance(exc, UserFacingError) else describe(exc)
+        if line is not None:
+            log.warning("error%s:\n%s", f" in {where}" if where else "", details)
+            self.refused.emit(line)
+            return
         log.error("uncaught error%s:\n%s", f" in {where}" if where else "", details)
         self.crashed.emit(details)
 
     def handle_job_error(self, exc: BaseException, parent: QWidget | None) -> None:
-        """Error handler for ui.jobs: user-facing errors are a message, the rest a crash."""
+        """Error handler for ui.jobs: user-facing errors, and SQLite or OS errors in
+        one Chinese line, are a message; the rest a crash."""
         if isinstance(exc, UserFacingError):
             dialogs.show_error(parent, str(exc))
+            return
+        line = describe(exc)
+        if line is not None:
+            log.warning("a background job failed:\n%s", format_exception(exc))
+            dialogs.show_error(parent, line)
         else:
             self.report(exc, "a background job")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from desktop_app.cli import (
 )
 from desktop_app.cli.common import data_dir_of  # noqa: F401 (used as desktop_app.cli.data_dir_of)
 from desktop_app.errors import UserFacingError
+
+log = logging.getLogger(__name__)
 
 __all__ = ["GROUPS", "build_parser", "data_dir_of", "main"]
 
@@ -65,6 +68,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:            # `taizhang summary | head`: the reader has gone
         console.silence_stdout()
+        return 1
+    except (sqlite3.Error, OSError) as exc:    # disk full, locked, read-only, damaged …
+        from desktop_app.errors import describe
+        log.debug("command failed", exc_info=True)
+        sys.stderr.write(f"错误：{describe(exc)}\n")
         return 1
 
 

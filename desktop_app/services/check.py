@@ -2,15 +2,23 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
 from pathlib import Path
 
+from desktop_app.errors import describe
 from desktop_app.store import audit
+
+log = logging.getLogger(__name__)
 
 
 def _integrity(conn: sqlite3.Connection) -> list[str]:
     rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-    return [] if rows == ["ok"] else [f"数据库结构损坏：{r}" for r in rows[:20]]
+    if rows == ["ok"]:
+        return []
+    # SQLite's own report is English and technical: it goes to the log.
+    log.info("integrity_check:\n%s", "\n".join(rows[:200]))
+    return [f"数据库结构损坏：完整性检查发现 {len(rows)} 处问题（详情已写入日志）。请从最近的备份恢复。"]
 
 
 def _foreign_keys(conn: sqlite3.Connection) -> list[str]:
@@ -41,9 +49,16 @@ def full_check(conn: sqlite3.Connection, attachments_dir: Path, *, verify_hash: 
         problems = _integrity(conn)
         problems += _foreign_keys(conn)
     except sqlite3.DatabaseError as exc:
-        return [f"数据库文件已损坏：{exc}"]
-    problems += [p.message for p in audit.verify(conn)]
-    problems += _attachments(conn, attachments_dir, verify_hash)
+        log.info("database check failed: %s", exc)
+        return [describe(exc)]
+    steps = (("审计日志", lambda: [p.message for p in audit.verify(conn)]),
+             ("附件", lambda: _attachments(conn, attachments_dir, verify_hash)))
+    for what, step in steps:
+        try:
+            problems += step()
+        except (sqlite3.DatabaseError, OSError) as exc:   # e.g. text that is not UTF-8
+            log.info("checking %s failed: %s", what, exc)
+            problems.append(f"{what}无法读取：{describe(exc)}")
     return problems
 
 
