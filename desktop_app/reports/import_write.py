@@ -42,7 +42,9 @@ def write_rows(s, fam, summary, resolver, shape, progress=None) -> None:
             rid = str(uuid.uuid4())
             try:
                 steps = status_path(fam.workflow, r.values["status"]) if r.values.get("status") else []
-                loader.create(fam.name, values, record_id=rid)
+                # An imported ledger is history: its past deadlines are what the clerk
+                # confirms by importing it (each one audited as confirmed).
+                loader.create(fam.name, values, record_id=rid, confirm_dates=True)
                 for step in steps:
                     loader.set_status(fam.name, rid, step)
                 r.record_id = rid
