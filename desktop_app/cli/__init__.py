@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -69,10 +68,13 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:            # `taizhang summary | head`: the reader has gone
         console.silence_stdout()
         return 1
-    except (sqlite3.Error, OSError) as exc:    # disk full, locked, read-only, damaged …
+    except Exception as exc:           # SQLite or OS: disk full, locked, read-only, damaged …
         from desktop_app.errors import describe
+        line = describe(exc)
+        if line is None:               # anything else is a bug: the traceback, as is
+            raise
         log.debug("command failed", exc_info=True)
-        sys.stderr.write(f"错误：{describe(exc)}\n")
+        sys.stderr.write(f"错误：{line}\n")
         return 1
 
 
