@@ -14,7 +14,7 @@ from desktop_app.domain.registry import FAMILIES
 from ui import dialogs
 from ui.columns import cn_date
 from ui.forms.record_dialog import open_record_dialog
-from ui.pages.navigation import (CONFLICTS, DASHBOARD, DOSSIER, EXCHANGE, SEARCH, Navigation,
+from ui.pages.navigation import (CONFLICTS, DASHBOARD, DOSSIER, EXCEL_IMPORT, EXCHANGE, REPORTS, SEARCH, Navigation,
                                  grouped_families)
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         bus.open_record.connect(lambda fam, rid: self.open_record(fam, rid))
         bus.new_record.connect(lambda fam, prefill: self.open_record(fam, None, prefill))
         bus.open_dossier.connect(self.open_dossier)
+        bus.show_list.connect(lambda fam, flt: self.show_page(fam).show_filter(flt))
         if not ctx.settings.restore_geometry("main", self):
             self.resize(1280, 800)
         self.nav.select(DASHBOARD)
@@ -67,6 +68,9 @@ class MainWindow(QMainWindow):
             return DossierPage(self.ctx)
         if key in (EXCHANGE, CONFLICTS):
             return self._exchange_page(key)
+        if key in (REPORTS, EXCEL_IMPORT):
+            from ui.reports import pages
+            return pages.make(key, self.ctx)
         from ui.pages.list_page import ListPage
         return ListPage(self.ctx, key)
 

@@ -107,7 +107,11 @@ class DashboardPage(QWidget):
         split.addWidget(self._build_side())
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        layout.addWidget(split, 1)
+        layout.addWidget(split, 3)
+        from ui.reports.dashboard_charts import DashboardCharts   # charts load after the figures above
+        self.charts = DashboardCharts(self.ctx, self)
+        self.loaded.connect(self.charts.reload)
+        layout.addWidget(self.charts, 2)
 
     def _build_due(self) -> QWidget:
         box = QWidget()

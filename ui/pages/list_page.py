@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget)
@@ -61,6 +62,18 @@ class ListPage(QWidget):
                   self.export_button):
             top.addWidget(b)
         layout.addLayout(top)
+        self.drill = None
+        self.drill_bar = QWidget()
+        bar = QHBoxLayout(self.drill_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        self.drill_label = QLabel()
+        self.drill_label.setObjectName("muted")
+        clear = QPushButton("显示全部记录")
+        clear.clicked.connect(self.clear_drill)
+        bar.addWidget(self.drill_label, 1)
+        bar.addWidget(clear)
+        self.drill_bar.setVisible(False)
+        layout.addWidget(self.drill_bar)
         self.filters = FilterBar(self.ctx, self.fam)
         self.filters.changed.connect(self.apply_filters)
         layout.addWidget(self.filters)
@@ -105,11 +118,20 @@ class ListPage(QWidget):
 
     # -- queries --------------------------------------------------------------
     def apply_filters(self) -> None:
-        self.model.set_query(self.filters.current())
+        self.model.set_query(replace(self.filters.current(), drill=self.drill))
 
     def show_filter(self, flt: ListFilter) -> None:
-        """Used by the dashboard: show this list with a warning level chosen."""
+        """Used by the dashboard (a warning level) and by a report (the records behind
+        a figure: kept, on top of the filter bar, until cleared)."""
+        self.drill = flt.drill
+        self.drill_bar.setVisible(self.drill is not None)
+        if self.drill is not None:
+            self.drill_label.setText(f"来自报表：{self.drill.label}")
         self.filters.set_level(flt.level)
+        self.apply_filters()
+
+    def clear_drill(self) -> None:
+        self.show_filter(ListFilter())
 
     def _update_count(self, *_):
         shown, total = self.model.rowCount(), self.model.total

@@ -9,6 +9,7 @@ from desktop_app.domain.registry import FAMILIES
 
 DASHBOARD, SEARCH, DOSSIER = "dashboard", "search", "dossier"
 EXCHANGE, CONFLICTS = "exchange", "conflicts"        # pages of ui.exchange
+REPORTS, EXCEL_IMPORT = "reports", "excel_import"     # pages of ui.reports
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -20,6 +21,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("常委会决策监督", ("meeting", "topic", "meeting_reminder", "meeting_task")),
     ("责任清单", ("resp_template", "resp_item", "resp_entry", "focus_item")),
     ("公文", ("document", "letter_template")),
+    ("统计", ("report_def",)),
     ("其他", ("attachment",)),
 )
 
@@ -54,12 +56,20 @@ class Navigation(QTreeWidget):
             group = QTreeWidgetItem(self, ["更多"])
             for name in extra:
                 self._add(group, FAMILIES[name].label, name)
+        self._add(self.group_item("统计"), "统计报表", REPORTS)
+        self._add(self.group_item("统计"), "导入 Excel 台账", EXCEL_IMPORT)
         group = QTreeWidgetItem(self, ["数据交换"])
         group.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self._add(group, "U盘交换", EXCHANGE)
         self._add(group, "交换冲突", CONFLICTS)
         self.expandAll()
         self.currentItemChanged.connect(self._changed)
+
+    def group_item(self, title: str) -> QTreeWidgetItem:
+        for i in range(self.topLevelItemCount()):
+            if self.topLevelItem(i).text(0) == title:
+                return self.topLevelItem(i)
+        return QTreeWidgetItem(self, [title])
 
     def _add_top(self, text: str, key: str) -> None:
         item = QTreeWidgetItem(self, [text])
