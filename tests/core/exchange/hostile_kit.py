@@ -49,10 +49,7 @@ def forge(sender, recipient: str, tables: dict[str, list], out: Path, *, seq: in
     zip_path = out.with_suffix(".zip")
     with RawWriter(zip_path) as writer:
         for table, rows in tables.items():
-            if rows and isinstance(rows[0], bytes):
-                writer.add_raw_jsonl(table, rows)
-            else:
-                writer.add_jsonl(table, rows)
+            writer.add_raw_jsonl(table, [line_of(row) for row in rows])
         for blob in blobs:
             writer.add_attachment(blob, mime="application/pdf")
         writer.add_acks(acks or {})
@@ -65,6 +62,17 @@ def forge(sender, recipient: str, tables: dict[str, list], out: Path, *, seq: in
               "sender": sender.code, "recipient": recipient, "seq": seq, "kind": kind,
               "scope": [sender.code], "base_vector": {}}
     return write_package(out, header, zip_path, sender.key, PASS, kdf_cost=FAST).path
+
+
+def line_of(row) -> bytes:
+    """A record line: raw bytes as they are, a dict as canonical JSON (or, holding a lone
+    surrogate that UTF-8 cannot carry, as JSON with ``\\u`` escapes)."""
+    if isinstance(row, bytes):
+        return row
+    try:
+        return canonical_json(row)
+    except UnicodeEncodeError:
+        return json.dumps(row, sort_keys=True, separators=(",", ":")).encode("ascii")
 
 
 def wire(node, table: str, rid: str, **changes) -> dict[str, Any]:
