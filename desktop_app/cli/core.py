@@ -32,6 +32,8 @@ def register(sub) -> None:
     c.set_defaults(handler=dossier)
     c = sub.add_parser("check", help="检查数据库（完整性、外键、审计链、附件）")
     c.add_argument("--json", action="store_true")
+    c.add_argument("--repair", action="store_true",
+                   help="先清理没有任何记录使用的附件文件（需登录：--user/--password-file）")
     c.set_defaults(handler=check)
     sub.add_parser("gui", help="打开桌面窗口（默认）").set_defaults(handler=gui)
 
@@ -141,6 +143,18 @@ def dossier(args) -> int:
     return 0
 
 
+def _repair(args) -> None:
+    """``check --repair``: remove attachment files no record uses (audited)."""
+    from desktop_app.services.attachments import clean_up_unused
+    s = session_for(args, permission="WRITE_RECORD")
+    try:
+        files, size = clean_up_unused(s)
+    finally:
+        s.close()
+    if not args.json:
+        out(f"已清理 {files} 个没有任何记录使用的附件文件（{size / 1048576:.1f} MB）。")
+
+
 def check(args) -> int:
     import sqlite3
 
@@ -156,6 +170,8 @@ def check(args) -> int:
         problems = [str(exc)]
     else:
         try:
+            if args.repair:
+                _repair(args)
             problems = full_check(s.conn, s.attachments_dir)
         finally:
             s.close()

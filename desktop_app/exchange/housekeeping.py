@@ -177,7 +177,10 @@ def prune_received(data_dir: Path, days: int = KEEP_RECEIVED_DAYS) -> None:
 
 
 def housekeeping(data_dir: Path) -> None:
-    """Everything above; cheap enough for every start of the program."""
+    """Everything above, and (at most weekly) the removal of attachment files no record
+    uses; cheap enough for every start of the program."""
+    from desktop_app.services.attachments import clean_up_if_due
     clean_abandoned(data_dir)
     prune_backups(data_dir)
     prune_received(data_dir)
+    clean_up_if_due(data_dir)

@@ -6,13 +6,22 @@ store and renamed into place; a file already present is not copied again.
 The name a clerk's file had is kept as display text, cleaned by
 ``desktop_app.filenames`` when stored; copies are written only under cleaned
 names inside the intended folder.
+
+Files no row refers to (an import refused after its files were moved in, a write
+that never committed) are found by ``unreferenced_files`` (``taizhang check``) and
+removed by ``clean_up_unused`` (``check --repair``, the 清理 button of the exchange
+page) and, at most weekly, by ``clean_up_if_due`` at start.  Only files older than
+an hour are touched: a younger one may belong to a write still in progress.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 from desktop_app.domain.record import Saved
@@ -23,6 +32,8 @@ from desktop_app.security import authz
 from desktop_app.security.roles import Permission
 from desktop_app.services import records
 from desktop_app.services.session import Session
+
+log = logging.getLogger(__name__)
 
 DEFAULT_LIMIT_MB = 200
 CHUNK = 1 << 20
@@ -123,3 +134,97 @@ def copy_to_open(s: Session, sha256: str, filename: str) -> Path:
     folder = inside(s.data_dir, "tmp", sha[:12])
     folder.mkdir(parents=True, exist_ok=True)
     return export_copy(s, sha, inside(folder, clean_name(filename)))
+
+
+# ------------------------------------------------------------------ unused files
+
+GC_GRACE_S = 3600                 # a file this young may belong to a write not yet committed
+GC_INTERVAL_S = 7 * 86400         # the clean-up at start runs at most this often
+GC_MARKER = ".last-clean-up"
+
+
+def referenced_hashes(conn) -> set[str]:
+    """Every hash a row names: attachments (voided ones too: they can be restored) and
+    issued documents' PDFs.  One entry per distinct file the store must keep."""
+    found = {r[0] for r in conn.execute("SELECT DISTINCT sha256 FROM attachment")}
+    found.update(r[0] for r in conn.execute(
+        "SELECT DISTINCT pdf_sha256 FROM document WHERE pdf_sha256 IS NOT NULL"))
+    return found
+
+
+def unreferenced_files(conn, folder: Path, *, now: float | None = None):
+    """Files of the content store no row refers to (and temporary files left by a copy
+    that was cut off), older than ``GC_GRACE_S``; yields (path, size)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return
+    referenced = referenced_hashes(conn)
+    cutoff = (time.time() if now is None else now) - GC_GRACE_S
+    for item in folder.iterdir():
+        if item.is_symlink():
+            continue
+        if item.is_dir() and len(item.name) == 2:
+            candidates = ((f, f.name not in referenced) for f in item.iterdir())
+        elif item.is_file() and item.name.startswith(".incoming-"):
+            candidates = iter(((item, True),))
+        else:
+            continue
+        for path, unused in candidates:
+            try:
+                info = path.lstat()
+            except OSError:
+                continue
+            if unused and stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff:
+                yield path, info.st_size
+
+
+def remove_unreferenced(conn, folder: Path, *, now: float | None = None) -> tuple[int, int]:
+    """Delete what ``unreferenced_files`` finds; returns (files, bytes) removed."""
+    files = size = 0
+    for path, length in list(unreferenced_files(conn, folder, now=now)):
+        try:
+            path.unlink()
+        except OSError:
+            log.warning("could not remove unused attachment file %s", path, exc_info=True)
+            continue
+        files, size = files + 1, size + length
+    if files:
+        log.info("removed %d unused attachment file(s), %d bytes", files, size)
+    return files, size
+
+
+def clean_up_unused(s: Session) -> tuple[int, int]:
+    """The 清理无用附件 action (a button and ``taizhang check --repair``): audited."""
+    from desktop_app.store import audit
+    from desktop_app.store.db import transaction
+    authz.require(s, Permission.WRITE_RECORD, "清理无用附件文件")
+    files, size = remove_unreferenced(s.conn, s.attachments_dir)
+    with transaction(s.conn):
+        audit.append(s.conn, ts=s.now().isoformat(timespec="seconds"), actor=s.user,
+                     action="清理无用附件", detail={"files": files, "bytes": size})
+    return files, size
+
+
+def clean_up_if_due(data_dir: Path, *, now: float | None = None) -> int:
+    """At start, throttled to once per ``GC_INTERVAL_S``: remove unused files.  Reads
+    the database read-only; never raises for a damaged or missing database."""
+    import sqlite3
+    from desktop_app.services.session import database_path
+    from desktop_app.store.db import connect
+    folder = Path(data_dir) / "attachments"
+    marker = folder / GC_MARKER
+    now = time.time() if now is None else now
+    try:
+        if not folder.is_dir() or (marker.exists() and now - marker.stat().st_mtime < GC_INTERVAL_S):
+            return 0
+        conn = connect(database_path(Path(data_dir)), readonly=True)
+        try:
+            files, _ = remove_unreferenced(conn, folder, now=now)
+        finally:
+            conn.close()
+        marker.touch()
+        os.utime(marker, (now, now))
+        return files
+    except (OSError, sqlite3.Error):
+        log.warning("attachment clean-up at start skipped", exc_info=True)
+        return 0

@@ -1,4 +1,5 @@
-"""检查数据库: integrity, foreign keys, the audit chain, attachments."""
+"""检查数据库: integrity, foreign keys, the audit chain, attachments (missing, altered,
+and files no record uses)."""
 from __future__ import annotations
 
 import hashlib
@@ -7,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from desktop_app.errors import describe
+from desktop_app.filenames import is_sha256
 from desktop_app.store import audit
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,9 @@ def _foreign_keys(conn: sqlite3.Connection) -> list[str]:
 def _attachments(conn: sqlite3.Connection, folder: Path, verify_hash: bool) -> list[str]:
     problems = []
     for row in conn.execute("SELECT id, filename, sha256 FROM attachment WHERE voided = 0"):
+        if not is_sha256(row["sha256"]):
+            problems.append(f"附件“{row['filename']}”的校验值格式不正确（{row['id']}）。")
+            continue
         path = folder / row["sha256"][:2] / row["sha256"]
         if not path.exists():
             problems.append(f"附件“{row['filename']}”的文件不见了（{row['sha256'][:12]}…）。")
@@ -40,7 +45,18 @@ def _attachments(conn: sqlite3.Connection, folder: Path, verify_hash: bool) -> l
                     digest.update(chunk)
             if digest.hexdigest() != row["sha256"]:
                 problems.append(f"附件“{row['filename']}”的内容与记录的校验值不符（文件被改动或损坏）。")
-    return problems
+    return problems + _unused(conn, folder)
+
+
+def _unused(conn: sqlite3.Connection, folder: Path) -> list[str]:
+    from desktop_app.services.attachments import unreferenced_files
+    files = size = 0
+    for _path, length in unreferenced_files(conn, folder):
+        files, size = files + 1, size + length
+    if not files:
+        return []
+    return [f"附件文件夹中有 {files} 个文件（{size / 1048576:.1f} MB）没有任何记录使用，"
+            "可运行 taizhang check --repair 或在“数据交换”页清理。"]
 
 
 def full_check(conn: sqlite3.Connection, attachments_dir: Path, *, verify_hash: bool = True) -> list[str]:

@@ -36,3 +36,41 @@ def test_a_path_in_a_hash_field_is_refused(session, tmp_path):
             attachments.export_copy(session, bad, tmp_path / "out.pdf")
     assert not (tmp_path / "out.pdf").exists()
     assert not key.exists() or not any(session.data_dir.glob("tmp/**/*.pem"))
+
+
+def _stray(session, name: str, age_s: float):
+    import os
+    import time
+    path = session.attachments_dir / name[:2] / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"nobody uses me")
+    when = time.time() - age_s
+    os.utime(path, (when, when))
+    return path
+
+
+def test_unused_files_are_found_by_check_and_removed(session, talk_id, tmp_path):
+    from desktop_app.services.check import full_check
+    source = tmp_path / "kept.pdf"
+    source.write_bytes(b"%PDF kept")
+    kept = attachments.add_attachment(session, "talk", talk_id, source).record
+    old = _stray(session, "cd" * 32, 7200)
+    young = _stray(session, "ef" * 32, 10)          # may belong to a write in progress
+    problems = full_check(session.conn, session.attachments_dir)
+    assert any("1 个文件" in p and "没有任何记录使用" in p for p in problems)
+    assert attachments.clean_up_unused(session) == (1, len(b"nobody uses me"))
+    assert not old.exists() and young.exists()
+    assert attachments.blob_path(session, kept.get("sha256")).exists()
+    assert full_check(session.conn, session.attachments_dir) == []
+
+
+def test_clean_up_at_start_is_throttled(session, data_dir):
+    import time
+    now = time.time()
+    first = _stray(session, "12" * 32, 7200)
+    session.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert attachments.clean_up_if_due(data_dir, now=now) == 1 and not first.exists()
+    second = _stray(session, "34" * 32, 7200)
+    assert attachments.clean_up_if_due(data_dir, now=now + 3600) == 0 and second.exists()
+    assert attachments.clean_up_if_due(data_dir, now=now + 8 * 86400) == 1
+    assert not second.exists()

@@ -75,13 +75,18 @@ class ExchangePage(QWidget):
         self.export_button = QPushButton("导出到U盘…")
         self.import_button = QPushButton("从U盘导入…")
         refresh = QPushButton("刷新")
+        self.clean_button = QPushButton("清理无用附件")
+        self.clean_button.setToolTip("删除附件文件夹中没有任何记录使用的文件"
+                                     "（例如被拒绝的数据包留下的）；会记入审计日志")
         self.export_button.clicked.connect(self.open_export)
         self.import_button.clicked.connect(self.open_import)
+        self.clean_button.clicked.connect(self.clean_up)
         refresh.clicked.connect(self.refresh)
         buttons = QHBoxLayout()
         for button in (self.export_button, self.import_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.clean_button)
         buttons.addWidget(refresh)
         self.message = note()
         layout = QVBoxLayout(box)
@@ -132,6 +137,21 @@ class ExchangePage(QWidget):
                              _KINDS.get(h["kind"], h["kind"]), h["records"] or "")
                             for h in state["history"]])
         self.loaded.emit()
+
+    # -- unused attachment files
+    def clean_up(self) -> None:
+        def run(s, progress, cancel):
+            from desktop_app.services.attachments import clean_up_unused
+            return clean_up_unused(s)
+        self.clean_button.setEnabled(False)
+        self._run(run, self._cleaned)
+
+    def _cleaned(self, result: tuple[int, int]) -> None:
+        self.clean_button.setEnabled(True)
+        files, size = result
+        self.message.setText(f"已清理 {files} 个没有任何记录使用的附件文件"
+                             f"（{size / 1048576:.1f} MB）。" if files else
+                             "附件文件夹中没有无用的文件。")
 
     # -- keys and cards
     def make_key(self) -> None:

@@ -110,12 +110,14 @@ class Cli:
         self.phrase = tmp / "exchange-passphrase.txt"
         self.phrase.write_text(PASS + "\n", encoding="utf-8")
 
-    def import_(self, path: Path, *extra: str) -> tuple[int, str, str]:
+    def run(self, *argv: str) -> tuple[int, str, str]:
         code = main(["--data-dir", str(self.node.data_dir), "--user", ADMIN_NAME,
-                     "--password-file", str(self.pw), "import", str(path),
-                     "--passphrase-file", str(self.phrase), *extra])
+                     "--password-file", str(self.pw), *map(str, argv)])
         out, err = self.capsys.readouterr()
         return code, out, err
+
+    def import_(self, path: Path, *extra: str) -> tuple[int, str, str]:
+        return self.run("import", path, "--passphrase-file", self.phrase, *extra)
 
 
 def files_outside(root: Path, data_dir: Path) -> set[str]:

@@ -5,6 +5,7 @@ outside the data folder, the refusal in the audit log with the file's SHA-256 an
 claimed sender — and an honest export and import still working afterwards."""
 from __future__ import annotations
 
+import os
 import re
 import time
 import tracemalloc
@@ -212,6 +213,19 @@ def test_5_many_missing_references_in_bounded_memory(pair):
     # 100,000 distinct missing ids: ~2 MB now; holding them all took ~30 MB.
     assert peak < 10 * 1024 * 1024
     refused(pair, path, "都不存在")
+
+
+def test_5_check_finds_and_repair_removes_files_no_row_uses(pair):
+    county, city, ids, tmp, cli = pair
+    stray = city.data_dir / "attachments" / "ab" / ("ab" * 32)
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(b"left behind")
+    old = time.time() - 7200
+    os.utime(stray, (old, old))
+    code, out, _ = cli.run("check")
+    assert code == 1 and "没有任何记录使用" in out
+    code, out, _ = cli.run("check", "--repair")
+    assert code == 0 and "已清理 1 个" in out and not stray.exists()
 
 
 # ------------------------------------------------------------------ 6 sequence and time
