@@ -13,7 +13,7 @@ import time
 from common import BENCH_TODAY, RECORDS, bench_folder, build_seconds, med, p, report, timed
 
 from desktop_app.domain.registry import FAMILIES
-from desktop_app.services import queries
+from desktop_app.services import lookup, queries
 from desktop_app.services.session import open_session
 
 QUERIES = {1: ["约", "整", "函", "镇"], 2: ["约谈", "整改", "财务", "廉政"],
@@ -62,8 +62,17 @@ def main() -> int:
             flt = queries.ListFilter(text=w)
             times += timed(lambda: queries.list_records(s, "talk", flt, limit=200), 9)
         rows.append((f"谈话列表内搜索 {n} 字首页 p95", p(times, 0.95), 50, ""))
-    rows.append(("临期/逾期查询", med(timed(lambda: queries.due_list(s), 9)), None,
-                 f"{len(queries.due_list(s))} 项"))
+    counts = queries.due_counts(s)
+    rows.append(("工作台临期/逾期：各级数量 + 首页 200 项",
+                 med(timed(lambda: (queries.due_counts(s), queries.due_page(s)), 9)), 100,
+                 "、".join(f"{lv.label} {n}" for lv, n in counts.items())))
+    rows.append(("工作台临期/逾期：一级首页（最慢的一级）",
+                 max(med(timed(lambda: queries.due_page(s, lv), 5)) for lv in counts), 100, ""))
+    rows.append(("工作台本季度数量 + 最近修改",
+                 med(timed(lambda: (lookup.quarter_counts(s), lookup.recent_changes(s, 30)), 5)),
+                 100, ""))
+    rows.append(("临期/逾期全表（命令行 summary）", med(timed(lambda: queries.due_list(s), 3)), None,
+                 f"{sum(counts.values())} 项"))
     person = s.conn.execute("SELECT person_id, count(*) c FROM record_link GROUP BY person_id"
                             " ORDER BY c DESC LIMIT 1").fetchone()[0]
     rows.append(("廉政档案（记录最多的人）", med(timed(lambda: queries.dossier(s, person), 9)), None, ""))

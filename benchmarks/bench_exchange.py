@@ -16,7 +16,7 @@ Each runs in its own subprocess (time and VmHWM are its own); the median of
 ``--repeat`` runs is reported.  The drive is the local disk, so a USB 2.0 stick
 (~20–30 MB/s write) adds its own copy time on top.
 
-    python benchmarks/bench_exchange.py [--repeat 3] [--mb 500]
+    python benchmarks/bench_exchange.py [--repeat 3] [--mb 500] [--records 1000000]
 
 Prints a table and writes ``benchmarks/results/exchange.json``.
 """
@@ -34,10 +34,11 @@ import sys
 import time
 from pathlib import Path
 
-from common import BENCH_DIR, RESULTS, ROOT, bench_folder, peak_rss_mb
+from common import BENCH_DIR, RECORDS, ROOT, bench_folder, peak_rss_mb, save
 
 ADMIN, EXCHANGE = "bench-管理员口令", "bench-交换口令"
-COUNTY, CITY = BENCH_DIR / "exchange-county", BENCH_DIR / "exchange-city"
+_SIZE = "" if RECORDS == 100_000 else f"-{RECORDS}"       # --records: a county of that size
+COUNTY, CITY = BENCH_DIR / f"exchange-county{_SIZE}", BENCH_DIR / f"exchange-city{_SIZE}"
 TARGETS = {"export": (30.0, 300.0), "import": (45.0, 300.0)}
 
 
@@ -116,7 +117,8 @@ def child_import(folder: Path, package: Path) -> dict:
 
 
 def run_child(phase: str, *args: str) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--child", phase, *args], cwd=ROOT,
+    done = subprocess.run([sys.executable, __file__, "--child", phase, *args,
+                           "--records", str(RECORDS)], cwd=ROOT,
                           env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True,
                           text=True)
     if done.returncode:
@@ -178,15 +180,13 @@ def main() -> None:
     print(f"数据：{last['records']} 条记录，{last['attachments']} 个附件，"
           f"数据包 {last['bytes'] / 2 ** 20:.0f} MB")
     print(table(results))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "exchange.json").write_text(json.dumps({
+    save("exchange", {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                     "platform": platform.platform()},
         "data": {"records": last["records"], "attachments": last["attachments"],
                  "package_bytes": last["bytes"],
                  "attachment_bytes": attachment_bytes(COUNTY)},
-        "targets": TARGETS, "results": results, "runs": runs},
-        ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        "targets": TARGETS, "results": results, "runs": runs})
     print("已写入 benchmarks/results/exchange.json")
 
 

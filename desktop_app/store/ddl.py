@@ -86,8 +86,10 @@ def family_ddl(fam: Family) -> str:
     idx |= {f.name for f in fam.fields if f.kind is Kind.REF}
     if fam.type_field:
         idx.add(fam.type_field)
+    # voided after the sort key: a list walking an index skips voided rows without
+    # reading them (every list hides them unless asked)
     for col in sorted(idx):
-        out.append(f"CREATE INDEX {fam.name}_{col} ON {fam.name} ({col}, id);")
+        out.append(f"CREATE INDEX {fam.name}_{col} ON {fam.name} ({col}, id, voided);")
     out.append(f"CREATE INDEX {fam.name}_rev ON {fam.name} (_origin, _counter);")
     return "\n".join(out)
 

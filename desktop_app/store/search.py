@@ -72,32 +72,48 @@ def _rank_expr(words: list[str], miss: int, families: list[str] | None) -> str:
     return " OR ".join(alts)
 
 
-WALK_FROM = 1000          # matches in the family from which a list walks its sort order
+# How a list finds its page of records holding the terms (``family_condition``):
+SAMPLE = 1000             # the family's newest records whose matches estimate the density
+TEXT_WALK = 0.2           # from this share of matches: walk the list, test each row's text
+DRIVE_MAX = 4000          # under this many matches: fetch them and sort them
+
+
+def _density(conn: sqlite3.Connection, family: str, expr: str) -> float:
+    """The share of the family's newest records that match (what a walk meets)."""
+    floor, n = conn.execute(
+        "SELECT min(rowid), count(*) FROM (SELECT rowid FROM record_grams WHERE record_grams"
+        " MATCH ? ORDER BY rowid DESC LIMIT ?)", (_family_expr([family]), SAMPLE)).fetchone()
+    if not n:
+        return 0.0
+    return conn.execute("SELECT count(*) FROM record_grams WHERE record_grams MATCH ?"
+                        " AND rowid >= ?", (expr, floor)).fetchone()[0] / n
 
 
 def family_condition(conn: sqlite3.Connection, words: list[str], family: str, *,
                      walk: bool = True) -> tuple[str, list]:
     """A condition on a family table ``t``: the record's text holds every term.
 
-    Few matches: the set of their ids (one look-up each). Many (a common word in a
-    long list): the list walks its own sort order and tests each row against the
-    gram index's match set, stopping at the page (``walk``; a count never walks).
+    A list wants one page in its own order, so the plan depends on how common
+    the terms are in that family. Common (a fifth of the newest records or more):
+    walk the list's sort index and test each row's text, a page is found within a
+    thousand rows. Rare (under DRIVE_MAX matches): fetch the matches and sort them.
+    In between: walk, testing rows against the gram index's set of matches.
+    A count (``walk=False``) always reads the matches.
     """
     expr = match_expr(words, [family])
     long = [w for w in words if len(w) > 2]
     grams = "rowid IN (SELECT rowid FROM record_grams WHERE record_grams MATCH ?)"
-    exact = _HOLDS.replace("ri.", "") * len(long)
     if walk:
+        if _density(conn, family, expr) >= TEXT_WALK:
+            return ("EXISTS (SELECT 1 FROM record_index ri WHERE ri.family = ? AND ri.id = t.id"
+                    + _HOLDS * len(words) + ")", [family, *_twice(words)])
         many = conn.execute("SELECT count(*) FROM (SELECT 1 FROM record_grams WHERE record_grams"
-                            " MATCH ? LIMIT ?)", (expr, WALK_FROM)).fetchone()[0] >= WALK_FROM
+                            " MATCH ? LIMIT ?)", (expr, DRIVE_MAX)).fetchone()[0] >= DRIVE_MAX
         if many:
             return ("EXISTS (SELECT 1 FROM record_index ri WHERE ri.family = ? AND ri.id = t.id"
-                    f" AND ri.{grams}" + _HOLDS * len(long) + ")",
-                    [family, expr, *_twice(long)])
-    # "+t.id": never drive the query from the match set (thousands of ids for a
-    # common word, each fetched and sorted); walk the sort index and test membership.
-    return (f"+t.id IN (SELECT id FROM record_index WHERE {grams}{exact})",
-            [expr, *_twice(long)])
+                    f" AND ri.{grams}" + _HOLDS * len(long) + ")", [family, expr, *_twice(long)])
+    return (f"t.id IN (SELECT ri.id FROM record_index ri WHERE ri.{grams}" + _HOLDS * len(long)
+            + ")", [expr, *_twice(long)])
 
 
 _HOLDS = " AND (instr(ri.title, ?) > 0 OR instr(ri.body, ?) > 0)"

@@ -107,11 +107,13 @@ def test_edits_keep_the_index_exact(demo_session):
     _same(conn, "问题")
 
 
-@pytest.mark.parametrize("walk_from", [1, 10**6])      # walk the list / fetch the match set
+@pytest.mark.parametrize("text_walk, drive_max", [(0.0, 1), (1.1, 1), (1.1, 10**6)],
+                         ids=["walk-text", "walk-set", "fetch-matches"])
 def test_search_inside_a_list_equals_the_scan(demo_session, queries_from_data, monkeypatch,
-                                              walk_from):
+                                              text_walk, drive_max):
     from desktop_app.store import search as search_module
-    monkeypatch.setattr(search_module, "WALK_FROM", walk_from)
+    monkeypatch.setattr(search_module, "TEXT_WALK", text_walk)
+    monkeypatch.setattr(search_module, "DRIVE_MAX", drive_max)
     common, _, two, long = queries_from_data
     s = demo_session
     for q in common[:15] + two[:25] + long[:10]:

@@ -81,11 +81,11 @@ CREATE TABLE unit (
     resident_group TEXT,
     note TEXT
 );
-CREATE INDEX unit_category ON unit (category, id);
-CREATE INDEX unit_created_at ON unit (created_at, id);
-CREATE INDEX unit_secretary_id ON unit (secretary_id, id);
-CREATE INDEX unit_status ON unit (status, id);
-CREATE INDEX unit_updated_at ON unit (updated_at, id);
+CREATE INDEX unit_category ON unit (category, id, voided);
+CREATE INDEX unit_created_at ON unit (created_at, id, voided);
+CREATE INDEX unit_secretary_id ON unit (secretary_id, id, voided);
+CREATE INDEX unit_status ON unit (status, id, voided);
+CREATE INDEX unit_updated_at ON unit (updated_at, id, voided);
 CREATE INDEX unit_rev ON unit (_origin, _counter);
 
 CREATE TABLE person (
@@ -120,11 +120,11 @@ CREATE TABLE person (
     is_standing_member INTEGER,
     management TEXT
 );
-CREATE INDEX person_created_at ON person (created_at, id);
-CREATE INDEX person_rank ON person (rank, id);
-CREATE INDEX person_status ON person (status, id);
-CREATE INDEX person_unit_id ON person (unit_id, id);
-CREATE INDEX person_updated_at ON person (updated_at, id);
+CREATE INDEX person_created_at ON person (created_at, id, voided);
+CREATE INDEX person_rank ON person (rank, id, voided);
+CREATE INDEX person_status ON person (status, id, voided);
+CREATE INDEX person_unit_id ON person (unit_id, id, voided);
+CREATE INDEX person_updated_at ON person (updated_at, id, voided);
 CREATE INDEX person_rev ON person (_origin, _counter);
 
 CREATE TABLE position (
@@ -150,11 +150,11 @@ CREATE TABLE position (
     unit_name TEXT,
     position TEXT
 );
-CREATE INDEX position_person_id ON position (person_id, id);
-CREATE INDEX position_start ON position (start, id);
-CREATE INDEX position_status ON position (status, id);
-CREATE INDEX position_unit_id ON position (unit_id, id);
-CREATE INDEX position_updated_at ON position (updated_at, id);
+CREATE INDEX position_person_id ON position (person_id, id, voided);
+CREATE INDEX position_start ON position (start, id, voided);
+CREATE INDEX position_status ON position (status, id, voided);
+CREATE INDEX position_unit_id ON position (unit_id, id, voided);
+CREATE INDEX position_updated_at ON position (updated_at, id, voided);
 CREATE INDEX position_rev ON position (_origin, _counter);
 
 CREATE TABLE sanction (
@@ -182,11 +182,11 @@ CREATE TABLE sanction (
     effect_end TEXT,
     note TEXT
 );
-CREATE INDEX sanction_decided ON sanction (decided, id);
-CREATE INDEX sanction_kind ON sanction (kind, id);
-CREATE INDEX sanction_person_id ON sanction (person_id, id);
-CREATE INDEX sanction_status ON sanction (status, id);
-CREATE INDEX sanction_updated_at ON sanction (updated_at, id);
+CREATE INDEX sanction_decided ON sanction (decided, id, voided);
+CREATE INDEX sanction_kind ON sanction (kind, id, voided);
+CREATE INDEX sanction_person_id ON sanction (person_id, id, voided);
+CREATE INDEX sanction_status ON sanction (status, id, voided);
+CREATE INDEX sanction_updated_at ON sanction (updated_at, id, voided);
 CREATE INDEX sanction_rev ON sanction (_origin, _counter);
 
 CREATE TABLE talk (
@@ -246,11 +246,11 @@ CREATE TABLE talk (
     jiemian_mode TEXT,
     jiemian_doc_no TEXT
 );
-CREATE INDEX talk_status ON talk (status, id);
-CREATE INDEX talk_talk_date ON talk (talk_date, id);
-CREATE INDEX talk_talk_type ON talk (talk_type, id);
-CREATE INDEX talk_unit_id ON talk (unit_id, id);
-CREATE INDEX talk_updated_at ON talk (updated_at, id);
+CREATE INDEX talk_status ON talk (status, id, voided);
+CREATE INDEX talk_talk_date ON talk (talk_date, id, voided);
+CREATE INDEX talk_talk_type ON talk (talk_type, id, voided);
+CREATE INDEX talk_unit_id ON talk (unit_id, id, voided);
+CREATE INDEX talk_updated_at ON talk (updated_at, id, voided);
 CREATE INDEX talk_rev ON talk (_origin, _counter);
 
 CREATE TABLE letter (
@@ -310,12 +310,12 @@ CREATE TABLE letter (
     lookback_conclusion TEXT,
     accountability INTEGER
 );
-CREATE INDEX letter_letter_type ON letter (letter_type, id);
-CREATE INDEX letter_recipient_person_id ON letter (recipient_person_id, id);
-CREATE INDEX letter_recipient_unit_id ON letter (recipient_unit_id, id);
-CREATE INDEX letter_status ON letter (status, id);
-CREATE INDEX letter_updated_at ON letter (updated_at, id);
-CREATE INDEX letter_written_date ON letter (written_date, id);
+CREATE INDEX letter_letter_type ON letter (letter_type, id, voided);
+CREATE INDEX letter_recipient_person_id ON letter (recipient_person_id, id, voided);
+CREATE INDEX letter_recipient_unit_id ON letter (recipient_unit_id, id, voided);
+CREATE INDEX letter_status ON letter (status, id, voided);
+CREATE INDEX letter_updated_at ON letter (updated_at, id, voided);
+CREATE INDEX letter_written_date ON letter (written_date, id, voided);
 CREATE INDEX letter_rev ON letter (_origin, _counter);
 
 CREATE TABLE rectification (
@@ -351,12 +351,12 @@ CREATE TABLE rectification (
     followup TEXT,
     note TEXT
 );
-CREATE INDEX rectification_issued_date ON rectification (issued_date, id);
-CREATE INDEX rectification_responsible_id ON rectification (responsible_id, id);
-CREATE INDEX rectification_source_type ON rectification (source_type, id);
-CREATE INDEX rectification_status ON rectification (status, id);
-CREATE INDEX rectification_unit_id ON rectification (unit_id, id);
-CREATE INDEX rectification_updated_at ON rectification (updated_at, id);
+CREATE INDEX rectification_issued_date ON rectification (issued_date, id, voided);
+CREATE INDEX rectification_responsible_id ON rectification (responsible_id, id, voided);
+CREATE INDEX rectification_source_type ON rectification (source_type, id, voided);
+CREATE INDEX rectification_status ON rectification (status, id, voided);
+CREATE INDEX rectification_unit_id ON rectification (unit_id, id, voided);
+CREATE INDEX rectification_updated_at ON rectification (updated_at, id, voided);
 CREATE INDEX rectification_rev ON rectification (_origin, _counter);
 
 CREATE TABLE rect_item (
@@ -385,10 +385,10 @@ CREATE TABLE rect_item (
     acceptor TEXT,
     acceptance TEXT
 );
-CREATE INDEX rect_item_deadline ON rect_item (deadline, id);
-CREATE INDEX rect_item_rectification_id ON rect_item (rectification_id, id);
-CREATE INDEX rect_item_status ON rect_item (status, id);
-CREATE INDEX rect_item_updated_at ON rect_item (updated_at, id);
+CREATE INDEX rect_item_deadline ON rect_item (deadline, id, voided);
+CREATE INDEX rect_item_rectification_id ON rect_item (rectification_id, id, voided);
+CREATE INDEX rect_item_status ON rect_item (status, id, voided);
+CREATE INDEX rect_item_updated_at ON rect_item (updated_at, id, voided);
 CREATE INDEX rect_item_rev ON rect_item (_origin, _counter);
 
 CREATE TABLE rect_extension (
@@ -413,10 +413,10 @@ CREATE TABLE rect_extension (
     approver TEXT,
     new_deadline TEXT
 );
-CREATE INDEX rect_extension_applied ON rect_extension (applied, id);
-CREATE INDEX rect_extension_item_id ON rect_extension (item_id, id);
-CREATE INDEX rect_extension_status ON rect_extension (status, id);
-CREATE INDEX rect_extension_updated_at ON rect_extension (updated_at, id);
+CREATE INDEX rect_extension_applied ON rect_extension (applied, id, voided);
+CREATE INDEX rect_extension_item_id ON rect_extension (item_id, id, voided);
+CREATE INDEX rect_extension_status ON rect_extension (status, id, voided);
+CREATE INDEX rect_extension_updated_at ON rect_extension (updated_at, id, voided);
 CREATE INDEX rect_extension_rev ON rect_extension (_origin, _counter);
 
 CREATE TABLE rect_action (
@@ -441,11 +441,11 @@ CREATE TABLE rect_action (
     supervisor TEXT,
     result TEXT
 );
-CREATE INDEX rect_action_action_date ON rect_action (action_date, id);
-CREATE INDEX rect_action_method ON rect_action (method, id);
-CREATE INDEX rect_action_rectification_id ON rect_action (rectification_id, id);
-CREATE INDEX rect_action_status ON rect_action (status, id);
-CREATE INDEX rect_action_updated_at ON rect_action (updated_at, id);
+CREATE INDEX rect_action_action_date ON rect_action (action_date, id, voided);
+CREATE INDEX rect_action_method ON rect_action (method, id, voided);
+CREATE INDEX rect_action_rectification_id ON rect_action (rectification_id, id, voided);
+CREATE INDEX rect_action_status ON rect_action (status, id, voided);
+CREATE INDEX rect_action_updated_at ON rect_action (updated_at, id, voided);
 CREATE INDEX rect_action_rev ON rect_action (_origin, _counter);
 
 CREATE TABLE duty_report (
@@ -486,11 +486,11 @@ CREATE TABLE duty_report (
     rank_no INTEGER,
     archived INTEGER
 );
-CREATE INDEX duty_report_cycle ON duty_report (cycle, id);
-CREATE INDEX duty_report_meeting_date ON duty_report (meeting_date, id);
-CREATE INDEX duty_report_person_id ON duty_report (person_id, id);
-CREATE INDEX duty_report_status ON duty_report (status, id);
-CREATE INDEX duty_report_updated_at ON duty_report (updated_at, id);
+CREATE INDEX duty_report_cycle ON duty_report (cycle, id, voided);
+CREATE INDEX duty_report_meeting_date ON duty_report (meeting_date, id, voided);
+CREATE INDEX duty_report_person_id ON duty_report (person_id, id, voided);
+CREATE INDEX duty_report_status ON duty_report (status, id, voided);
+CREATE INDEX duty_report_updated_at ON duty_report (updated_at, id, voided);
 CREATE INDEX duty_report_rev ON duty_report (_origin, _counter);
 
 CREATE TABLE warning_session (
@@ -525,11 +525,11 @@ CREATE TABLE warning_session (
     after_due TEXT,
     after_done TEXT
 );
-CREATE INDEX warning_session_form ON warning_session (form, id);
-CREATE INDEX warning_session_held_date ON warning_session (held_date, id);
-CREATE INDEX warning_session_organizer_unit_id ON warning_session (organizer_unit_id, id);
-CREATE INDEX warning_session_status ON warning_session (status, id);
-CREATE INDEX warning_session_updated_at ON warning_session (updated_at, id);
+CREATE INDEX warning_session_form ON warning_session (form, id, voided);
+CREATE INDEX warning_session_held_date ON warning_session (held_date, id, voided);
+CREATE INDEX warning_session_organizer_unit_id ON warning_session (organizer_unit_id, id, voided);
+CREATE INDEX warning_session_status ON warning_session (status, id, voided);
+CREATE INDEX warning_session_updated_at ON warning_session (updated_at, id, voided);
 CREATE INDEX warning_session_rev ON warning_session (_origin, _counter);
 
 CREATE TABLE major_matter (
@@ -556,11 +556,11 @@ CREATE TABLE major_matter (
     on_time INTEGER,
     check_result TEXT
 );
-CREATE INDEX major_matter_category ON major_matter (category, id);
-CREATE INDEX major_matter_person_id ON major_matter (person_id, id);
-CREATE INDEX major_matter_report_date ON major_matter (report_date, id);
-CREATE INDEX major_matter_status ON major_matter (status, id);
-CREATE INDEX major_matter_updated_at ON major_matter (updated_at, id);
+CREATE INDEX major_matter_category ON major_matter (category, id, voided);
+CREATE INDEX major_matter_person_id ON major_matter (person_id, id, voided);
+CREATE INDEX major_matter_report_date ON major_matter (report_date, id, voided);
+CREATE INDEX major_matter_status ON major_matter (status, id, voided);
+CREATE INDEX major_matter_updated_at ON major_matter (updated_at, id, voided);
 CREATE INDEX major_matter_rev ON major_matter (_origin, _counter);
 
 CREATE TABLE request (
@@ -585,10 +585,10 @@ CREATE TABLE request (
     request_date TEXT,
     reply TEXT
 );
-CREATE INDEX request_person_id ON request (person_id, id);
-CREATE INDEX request_request_date ON request (request_date, id);
-CREATE INDEX request_status ON request (status, id);
-CREATE INDEX request_updated_at ON request (updated_at, id);
+CREATE INDEX request_person_id ON request (person_id, id, voided);
+CREATE INDEX request_request_date ON request (request_date, id, voided);
+CREATE INDEX request_status ON request (status, id, voided);
+CREATE INDEX request_updated_at ON request (updated_at, id, voided);
 CREATE INDEX request_rev ON request (_origin, _counter);
 
 CREATE TABLE reminder (
@@ -616,11 +616,11 @@ CREATE TABLE reminder (
     feedback_date TEXT,
     feedback TEXT
 );
-CREATE INDEX reminder_method ON reminder (method, id);
-CREATE INDEX reminder_person_id ON reminder (person_id, id);
-CREATE INDEX reminder_remind_date ON reminder (remind_date, id);
-CREATE INDEX reminder_status ON reminder (status, id);
-CREATE INDEX reminder_updated_at ON reminder (updated_at, id);
+CREATE INDEX reminder_method ON reminder (method, id, voided);
+CREATE INDEX reminder_person_id ON reminder (person_id, id, voided);
+CREATE INDEX reminder_remind_date ON reminder (remind_date, id, voided);
+CREATE INDEX reminder_status ON reminder (status, id, voided);
+CREATE INDEX reminder_updated_at ON reminder (updated_at, id, voided);
 CREATE INDEX reminder_rev ON reminder (_origin, _counter);
 
 CREATE TABLE meeting (
@@ -644,10 +644,10 @@ CREATE TABLE meeting (
     meeting_date TEXT,
     note TEXT
 );
-CREATE INDEX meeting_meeting_date ON meeting (meeting_date, id);
-CREATE INDEX meeting_meeting_type ON meeting (meeting_type, id);
-CREATE INDEX meeting_status ON meeting (status, id);
-CREATE INDEX meeting_updated_at ON meeting (updated_at, id);
+CREATE INDEX meeting_meeting_date ON meeting (meeting_date, id, voided);
+CREATE INDEX meeting_meeting_type ON meeting (meeting_type, id, voided);
+CREATE INDEX meeting_status ON meeting (status, id, voided);
+CREATE INDEX meeting_updated_at ON meeting (updated_at, id, voided);
 CREATE INDEX meeting_rev ON meeting (_origin, _counter);
 
 CREATE TABLE topic (
@@ -676,11 +676,11 @@ CREATE TABLE topic (
     vote TEXT,
     discipline_opinion TEXT
 );
-CREATE INDEX topic_created_at ON topic (created_at, id);
-CREATE INDEX topic_meeting_id ON topic (meeting_id, id);
-CREATE INDEX topic_sanzhongyida ON topic (sanzhongyida, id);
-CREATE INDEX topic_status ON topic (status, id);
-CREATE INDEX topic_updated_at ON topic (updated_at, id);
+CREATE INDEX topic_created_at ON topic (created_at, id, voided);
+CREATE INDEX topic_meeting_id ON topic (meeting_id, id, voided);
+CREATE INDEX topic_sanzhongyida ON topic (sanzhongyida, id, voided);
+CREATE INDEX topic_status ON topic (status, id, voided);
+CREATE INDEX topic_updated_at ON topic (updated_at, id, voided);
 CREATE INDEX topic_rev ON topic (_origin, _counter);
 
 CREATE TABLE meeting_reminder (
@@ -704,11 +704,11 @@ CREATE TABLE meeting_reminder (
     person_id TEXT REFERENCES person(id),
     remind_date TEXT
 );
-CREATE INDEX meeting_reminder_person_id ON meeting_reminder (person_id, id);
-CREATE INDEX meeting_reminder_remind_date ON meeting_reminder (remind_date, id);
-CREATE INDEX meeting_reminder_status ON meeting_reminder (status, id);
-CREATE INDEX meeting_reminder_topic_id ON meeting_reminder (topic_id, id);
-CREATE INDEX meeting_reminder_updated_at ON meeting_reminder (updated_at, id);
+CREATE INDEX meeting_reminder_person_id ON meeting_reminder (person_id, id, voided);
+CREATE INDEX meeting_reminder_remind_date ON meeting_reminder (remind_date, id, voided);
+CREATE INDEX meeting_reminder_status ON meeting_reminder (status, id, voided);
+CREATE INDEX meeting_reminder_topic_id ON meeting_reminder (topic_id, id, voided);
+CREATE INDEX meeting_reminder_updated_at ON meeting_reminder (updated_at, id, voided);
 CREATE INDEX meeting_reminder_rev ON meeting_reminder (_origin, _counter);
 
 CREATE TABLE meeting_task (
@@ -734,11 +734,11 @@ CREATE TABLE meeting_task (
     deadline TEXT,
     done_date TEXT
 );
-CREATE INDEX meeting_task_deadline ON meeting_task (deadline, id);
-CREATE INDEX meeting_task_responsible_id ON meeting_task (responsible_id, id);
-CREATE INDEX meeting_task_status ON meeting_task (status, id);
-CREATE INDEX meeting_task_topic_id ON meeting_task (topic_id, id);
-CREATE INDEX meeting_task_updated_at ON meeting_task (updated_at, id);
+CREATE INDEX meeting_task_deadline ON meeting_task (deadline, id, voided);
+CREATE INDEX meeting_task_responsible_id ON meeting_task (responsible_id, id, voided);
+CREATE INDEX meeting_task_status ON meeting_task (status, id, voided);
+CREATE INDEX meeting_task_topic_id ON meeting_task (topic_id, id, voided);
+CREATE INDEX meeting_task_updated_at ON meeting_task (updated_at, id, voided);
 CREATE INDEX meeting_task_rev ON meeting_task (_origin, _counter);
 
 CREATE TABLE resp_template (
@@ -762,10 +762,10 @@ CREATE TABLE resp_template (
     version TEXT,
     subject TEXT
 );
-CREATE INDEX resp_template_created_at ON resp_template (created_at, id);
-CREATE INDEX resp_template_status ON resp_template (status, id);
-CREATE INDEX resp_template_subject ON resp_template (subject, id);
-CREATE INDEX resp_template_updated_at ON resp_template (updated_at, id);
+CREATE INDEX resp_template_created_at ON resp_template (created_at, id, voided);
+CREATE INDEX resp_template_status ON resp_template (status, id, voided);
+CREATE INDEX resp_template_subject ON resp_template (subject, id, voided);
+CREATE INDEX resp_template_updated_at ON resp_template (updated_at, id, voided);
 CREATE INDEX resp_template_rev ON resp_template (_origin, _counter);
 
 CREATE TABLE resp_item (
@@ -794,10 +794,10 @@ CREATE TABLE resp_item (
     frequency TEXT,
     fill_deadline TEXT
 );
-CREATE INDEX resp_item_fill_deadline ON resp_item (fill_deadline, id);
-CREATE INDEX resp_item_status ON resp_item (status, id);
-CREATE INDEX resp_item_template_id ON resp_item (template_id, id);
-CREATE INDEX resp_item_updated_at ON resp_item (updated_at, id);
+CREATE INDEX resp_item_fill_deadline ON resp_item (fill_deadline, id, voided);
+CREATE INDEX resp_item_status ON resp_item (status, id, voided);
+CREATE INDEX resp_item_template_id ON resp_item (template_id, id, voided);
+CREATE INDEX resp_item_updated_at ON resp_item (updated_at, id, voided);
 CREATE INDEX resp_item_rev ON resp_item (_origin, _counter);
 
 CREATE TABLE resp_entry (
@@ -822,11 +822,11 @@ CREATE TABLE resp_entry (
     content TEXT,
     reviewer TEXT
 );
-CREATE INDEX resp_entry_entry_date ON resp_entry (entry_date, id);
-CREATE INDEX resp_entry_item_id ON resp_entry (item_id, id);
-CREATE INDEX resp_entry_person_id ON resp_entry (person_id, id);
-CREATE INDEX resp_entry_status ON resp_entry (status, id);
-CREATE INDEX resp_entry_updated_at ON resp_entry (updated_at, id);
+CREATE INDEX resp_entry_entry_date ON resp_entry (entry_date, id, voided);
+CREATE INDEX resp_entry_item_id ON resp_entry (item_id, id, voided);
+CREATE INDEX resp_entry_person_id ON resp_entry (person_id, id, voided);
+CREATE INDEX resp_entry_status ON resp_entry (status, id, voided);
+CREATE INDEX resp_entry_updated_at ON resp_entry (updated_at, id, voided);
 CREATE INDEX resp_entry_rev ON resp_entry (_origin, _counter);
 
 CREATE TABLE focus_item (
@@ -852,9 +852,9 @@ CREATE TABLE focus_item (
     frequency TEXT,
     department TEXT
 );
-CREATE INDEX focus_item_created_at ON focus_item (created_at, id);
-CREATE INDEX focus_item_status ON focus_item (status, id);
-CREATE INDEX focus_item_updated_at ON focus_item (updated_at, id);
+CREATE INDEX focus_item_created_at ON focus_item (created_at, id, voided);
+CREATE INDEX focus_item_status ON focus_item (status, id, voided);
+CREATE INDEX focus_item_updated_at ON focus_item (updated_at, id, voided);
 CREATE INDEX focus_item_rev ON focus_item (_origin, _counter);
 
 CREATE TABLE document (
@@ -885,10 +885,10 @@ CREATE TABLE document (
     issued_date TEXT,
     pdf_sha256 TEXT
 );
-CREATE INDEX document_doc_type ON document (doc_type, id);
-CREATE INDEX document_issued_date ON document (issued_date, id);
-CREATE INDEX document_status ON document (status, id);
-CREATE INDEX document_updated_at ON document (updated_at, id);
+CREATE INDEX document_doc_type ON document (doc_type, id, voided);
+CREATE INDEX document_issued_date ON document (issued_date, id, voided);
+CREATE INDEX document_status ON document (status, id, voided);
+CREATE INDEX document_updated_at ON document (updated_at, id, voided);
 CREATE INDEX document_rev ON document (_origin, _counter);
 
 CREATE TABLE letter_template (
@@ -912,10 +912,10 @@ CREATE TABLE letter_template (
     content TEXT,
     note TEXT
 );
-CREATE INDEX letter_template_created_at ON letter_template (created_at, id);
-CREATE INDEX letter_template_doc_type ON letter_template (doc_type, id);
-CREATE INDEX letter_template_status ON letter_template (status, id);
-CREATE INDEX letter_template_updated_at ON letter_template (updated_at, id);
+CREATE INDEX letter_template_created_at ON letter_template (created_at, id, voided);
+CREATE INDEX letter_template_doc_type ON letter_template (doc_type, id, voided);
+CREATE INDEX letter_template_status ON letter_template (status, id, voided);
+CREATE INDEX letter_template_updated_at ON letter_template (updated_at, id, voided);
 CREATE INDEX letter_template_rev ON letter_template (_origin, _counter);
 
 CREATE TABLE report_def (
@@ -941,10 +941,10 @@ CREATE TABLE report_def (
     content TEXT,
     note TEXT
 );
-CREATE INDEX report_def_base ON report_def (base, id);
-CREATE INDEX report_def_created_at ON report_def (created_at, id);
-CREATE INDEX report_def_status ON report_def (status, id);
-CREATE INDEX report_def_updated_at ON report_def (updated_at, id);
+CREATE INDEX report_def_base ON report_def (base, id, voided);
+CREATE INDEX report_def_created_at ON report_def (created_at, id, voided);
+CREATE INDEX report_def_status ON report_def (status, id, voided);
+CREATE INDEX report_def_updated_at ON report_def (updated_at, id, voided);
 CREATE INDEX report_def_rev ON report_def (_origin, _counter);
 
 CREATE TABLE attachment (
@@ -969,7 +969,7 @@ CREATE TABLE attachment (
     filename TEXT,
     size INTEGER
 );
-CREATE INDEX attachment_created_at ON attachment (created_at, id);
-CREATE INDEX attachment_status ON attachment (status, id);
-CREATE INDEX attachment_updated_at ON attachment (updated_at, id);
+CREATE INDEX attachment_created_at ON attachment (created_at, id, voided);
+CREATE INDEX attachment_status ON attachment (status, id, voided);
+CREATE INDEX attachment_updated_at ON attachment (updated_at, id, voided);
 CREATE INDEX attachment_rev ON attachment (_origin, _counter);
