@@ -32,12 +32,18 @@ def ask_yes_no(parent: QWidget | None, question: str, title: str = "请确认") 
     return answer == QMessageBox.StandardButton.Yes
 
 
-def ask_choice(parent: QWidget | None, title: str, question: str, options: list[str]) -> int | None:
-    """One of several answers, each a button; the index, or None when cancelled."""
+def choice_box(parent: QWidget | None, title: str, question: str, options: list[str]):
+    """The message box of ``ask_choice`` and its answer buttons (screenshots use it too)."""
     box = QMessageBox(QMessageBox.Icon.Question, title, question, QMessageBox.StandardButton.Cancel,
                       parent)
     buttons = [box.addButton(text, QMessageBox.ButtonRole.AcceptRole) for text in options]
     box.setDefaultButton(buttons[0])
+    return box, buttons
+
+
+def ask_choice(parent: QWidget | None, title: str, question: str, options: list[str]) -> int | None:
+    """One of several answers, each a button; the index, or None when cancelled."""
+    box, buttons = choice_box(parent, title, question, options)
     box.exec()
     clicked = box.clickedButton()
     return buttons.index(clicked) if clicked in buttons else None

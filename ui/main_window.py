@@ -33,6 +33,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.pages: dict[str, QWidget] = {}
+        self.guide = None
         self.setWindowTitle(ctx.title)
         self.nav = Navigation()
         self.stack = QStackedWidget()
@@ -138,6 +139,9 @@ class MainWindow(QMainWindow):
                      QKeySequence("Ctrl+Shift+F"))
         self._action(v, "廉政档案", lambda: self.show_page(DOSSIER), QKeySequence("Ctrl+D"))
         h = bar.addMenu("帮助(&H)")
+        self._action(h, "使用说明", self.show_guide, QKeySequence.StandardKey.HelpContents,
+                     "按任务讲解的使用说明（F1），离线可读")
+        h.addSeparator()
         self._action(h, "打开日志文件夹", lambda: self._open_folder(self.ctx.log_path.parent))
         self._action(h, "打开数据文件夹", lambda: self._open_folder(self.ctx.data_dir))
         h.addSeparator()
@@ -190,6 +194,16 @@ class MainWindow(QMainWindow):
             page.export()
         else:
             self.statusBar().showMessage("请先打开一个台账列表，再导出。", 5000)
+
+    def show_guide(self):
+        """One guide window, raised when asked for again."""
+        from ui.help_viewer import HelpWindow
+        if self.guide is None:
+            self.guide = HelpWindow(self)
+        self.guide.show()
+        self.guide.raise_()
+        self.guide.activateWindow()
+        return self.guide
 
     def about(self) -> None:
         QMessageBox.about(self, "关于",

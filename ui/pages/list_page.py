@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 MADE_ELSEWHERE = {"attachment": "附件在记录的“附件”页中添加", "document": "发文登记由“生成文书”中的发文产生"}
 
 
+def export_question(label: str, total: int | None) -> str:
+    return f"导出当前筛选出的全部{label}记录（共 {total or 0} 条）。导出哪些列？"
+
+
 class ListPage(QWidget):
     def __init__(self, ctx, family: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -215,8 +219,7 @@ class ListPage(QWidget):
 
     def export(self) -> None:
         keys = list(CHOICES)
-        chosen = dialogs.ask_choice(self, "导出 Excel", f"导出当前筛选出的全部{self.fam.label}记录"
-                                    f"（共 {self.model.total or 0} 条）。导出哪些列？",
+        chosen = dialogs.ask_choice(self, "导出 Excel", export_question(self.fam.label, self.model.total),
                                     [CHOICES[k] for k in keys])
         if chosen is None:
             return
