@@ -13,7 +13,8 @@ BY = {"unit": "unit", "office": "office", "level": "level", "type": "type", "per
 
 def register(sub) -> None:
     rep = sub.add_parser("report", help="统计报表：taizhang report NAME --period 2026Q3 -o 表.xlsx；report list 列出全部")
-    rep.add_argument("name", help="报表代号（如 talk、letter、rectification）或 list")
+    rep.add_argument("name", help="报表代号（如 talk、letter、rectification），list 列出全部，"
+                                  "bulletin 为年度通报（PDF）")
     rep.add_argument("--period", help="期间：2026-03、2026Q3、2026H1、2026 或 2026-01-05..2026-03-31")
     rep.add_argument("--by", choices=sorted(BY), help="分组：unit 单位、office 报送机关、level 对象层级、type 类型")
     rep.add_argument("--office", help="只统计这个机关（代码）的记录；默认含下级报来的记录")
@@ -50,6 +51,8 @@ def run_report(args) -> int:
             return 0
         if not args.period:
             raise UserFacingError("请用 --period 指明期间，如 --period 2026Q3。")
+        if args.name == "bulletin":
+            return _bulletin(s, args)
         result = service.run(s, args.name, args.period, by=BY.get(args.by) if args.by else None,
                              office=args.office)
         if args.output:
@@ -63,6 +66,17 @@ def run_report(args) -> int:
         return 0
     finally:
         s.close()
+
+
+def _bulletin(s, args) -> int:
+    from desktop_app.reports.pdf_out import write_bulletin
+    if not args.period.isdigit() or len(args.period) != 4:
+        raise UserFacingError("年度通报的期间应为年份，如 --period 2026。")
+    if not args.output or args.output.suffix.lower() != ".pdf":
+        raise UserFacingError("年度通报请用 -o 指定 .pdf 文件。")
+    write_bulletin(s, int(args.period), args.output)
+    out(f"已生成 {args.output}（{args.period}年度日常监督工作情况通报）")
+    return 0
 
 
 def _print_table(result) -> None:

@@ -96,7 +96,8 @@ class ReportPage(QWidget):
         self.buttons = {}
         for key, text, slot in (("xlsx", "导出 Excel…", self.export_xlsx), ("pdf", "导出 PDF…", self.export_pdf),
                                 ("print", "打印…", self.print_report), ("png", "图表存为图片…", self.save_chart),
-                                ("variant", "本机关表式…", self.edit_variant)):
+                                ("variant", "本机关表式…", self.edit_variant),
+                                ("bulletin", "年度通报…", self.make_bulletin)):
             b = QPushButton(text)
             b.clicked.connect(slot)
             b.setEnabled(False)
@@ -262,6 +263,16 @@ class ReportPage(QWidget):
             report_document(result, png).print_(printer)
             outputs.record_output(s, "打印", title)
         self.ctx.jobs.run(work, title="正在打印报表…", parent=self)
+
+    def make_bulletin(self) -> None:
+        year = self.year.value()
+        path = dialogs.save_file_name(self, "年度通报", f"{year}年度日常监督工作情况通报.pdf", "PDF 文件 (*.pdf)")
+        if path is None:
+            return
+        from desktop_app.reports.pdf_out import write_bulletin
+        self.ctx.jobs.run(lambda s, job: write_bulletin(s, year, path.with_suffix(".pdf")),
+                          on_done=lambda p: dialogs.show_info(self, f"已生成通报\n{p}"),
+                          title="正在生成年度通报…", parent=self)
 
     def edit_variant(self) -> None:
         from ui.reports.variant_dialog import VariantDialog

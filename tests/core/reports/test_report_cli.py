@@ -65,3 +65,12 @@ def test_template_and_import_excel(county, capsys, tmp_path):
     mapping.write_text('{"谈话人": "不存在的字段"}', encoding="utf-8")
     code, _, err = run(capsys, *county, "import-excel", ledger, "--family", "talk", "--mapping", mapping)
     assert code == 1 and "没有“不存在的字段”这一项" in err
+
+
+def test_pdf_and_bulletin_from_the_command_line(county, capsys, tmp_path):
+    code, out, _ = run(capsys, *county, "report", "talk", "--period", "2026Q3", "-o", tmp_path / "谈话.pdf")
+    assert code == 0 and (tmp_path / "谈话.pdf").read_bytes().startswith(b"%PDF")
+    code, out, _ = run(capsys, *county, "report", "bulletin", "--period", "2026", "-o", tmp_path / "通报.pdf")
+    assert code == 0 and "通报" in out and (tmp_path / "通报.pdf").stat().st_size > 5000
+    code, _, err = run(capsys, *county, "report", "bulletin", "--period", "2026Q1", "-o", tmp_path / "x.pdf")
+    assert code == 1 and "年份" in err

@@ -87,3 +87,32 @@ def test_office_variant_replaces_the_builtin_and_is_checked(demo):
         with pytest.raises(UserFacingError, match="报表定义有误"):
             service.save_variant(demo, bad)
     assert dump_digest(demo.conn) == before
+
+
+def _pdf_text(path) -> str:
+    import pdfplumber
+    with pdfplumber.open(path) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def test_pdf_is_a_formal_table_with_the_figures(demo, tmp_path):
+    result = service.run(demo, "rectification", "2026Q3")
+    path = service.export(demo, result, tmp_path / "整改.pdf")
+    text = _pdf_text(path).replace(" ", "")
+    assert "整改情况统计表" in text and "2026年第三季度" in text
+    assert "合计" in text and "— 1 —".replace(" ", "") in text
+    from desktop_app.reports.pdf_out import _num
+    totals = "".join(_num(result.value(TOTAL, c.key), bool(c.ratio)) for c in result.columns)
+    assert totals in text.replace("\n", "")          # the 合计 row's figures, in order
+
+
+def test_due_list_and_annual_bulletin_pdf(demo, tmp_path):
+    from desktop_app.reports.pdf_out import write_bulletin
+    due = service.run(demo, "due_list", "2026")
+    text = _pdf_text(service.export(demo, due, tmp_path / "预警.pdf")).replace(" ", "")
+    assert "预警清单" in text and "已逾期" in text
+    path = write_bulletin(demo, 2026, tmp_path / "通报.pdf")
+    text = _pdf_text(path).replace(" ", "").replace("\n", "")
+    talk = service.run(demo, "talk", "2026")
+    assert "关于2026年度日常监督工作情况的通报" in text
+    assert f"全年开展各类谈话{int(talk.value(TOTAL, 'times'))}次" in text
