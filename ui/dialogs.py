@@ -118,7 +118,10 @@ def open_file_name(parent: QWidget | None, title: str = "选择文件", filters:
 
 
 def save_file_name(parent: QWidget | None, title: str, suggested: str, filters: str) -> Path | None:
-    return _ask_path(parent, title, suggested, filters, save=True)
+    """``suggested`` is a file name built from stored data (a person's name, a report's
+    title): cleaned (desktop_app.filenames), so it can never point elsewhere."""
+    from desktop_app.filenames import clean_name
+    return _ask_path(parent, title, clean_name(suggested, "导出"), filters, save=True)
 
 
 def existing_folder(parent: QWidget | None, title: str) -> Path | None:

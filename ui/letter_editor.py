@@ -319,7 +319,8 @@ class LetterEditor(QDialog):
     def open_external(self) -> None:
         data = self._ready()
         if data is not None:
-            self._save(data, self.folder / self._file_name(), dialogs.open_path)
+            from desktop_app.filenames import clean_name, inside
+            self._save(data, inside(self.folder, clean_name(self._file_name())), dialogs.open_path)
 
     def _save(self, data: bytes, path: Path, then) -> None:
         rec, name, number = self.rec, self.doc_type, self.number

@@ -37,6 +37,7 @@ from typing import Any, Callable
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from desktop_app.errors import UserFacingError
+from desktop_app.filenames import clean_name, inside
 from desktop_app.security import authz
 from desktop_app.security.roles import Permission
 from desktop_app.services.attachments import blob_path
@@ -376,8 +377,8 @@ def _archive_package(s: Session, p: PreparedImport) -> None:
     folder = housekeeping.received_dir(s.data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        os.replace(p.staged, folder / p.source.name)
-    except OSError:
+        os.replace(p.staged, inside(folder, clean_name(p.source.name, "package.tzx")))
+    except (OSError, UserFacingError):
         log.warning("could not keep a copy of %s", p.source, exc_info=True)
     housekeeping.prune_received(s.data_dir)
 

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Collection, Iterable
 
 from desktop_app.errors import Cancelled
+from desktop_app.filenames import inside
 
 from .envelope import KNOWN_CAPABILITIES, read_header
 from .errors import MediaError, PackageRejected, disk_error
@@ -188,7 +189,7 @@ def copy_to_media(src: Path | str, dest_dir: Path | str, name: str, *,
     """Put a finished package on the drive, atomically and verified; see module docstring."""
     src, dest_dir = Path(src), Path(dest_dir)
     size = _check_target(src, dest_dir, name)
-    final, partial = dest_dir / name, dest_dir / (name + PARTIAL_SUFFIX)
+    final, partial = inside(dest_dir, name), inside(dest_dir, name + PARTIAL_SUFFIX)
     try:
         partial.unlink(missing_ok=True)   # left by an earlier yanked attempt
         with open(src, "rb") as fin, _create_file(partial) as fout:

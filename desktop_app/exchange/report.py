@@ -7,6 +7,8 @@ import html
 from pathlib import Path
 from typing import Any
 
+from desktop_app.filenames import clean_name, inside
+
 from . import housekeeping
 
 _ROWS = (("new", "新增"), ("updated", "更新"), ("unchanged", "未变"), ("conflicts", "冲突"),
@@ -15,7 +17,8 @@ _KINDS = {"concurrent": "同时修改", "edit_void": "修改与作废", "duplica
 
 
 def report_path(data_dir: Path, package_id: str) -> Path:
-    return housekeeping.reports_dir(data_dir) / f"{package_id}.html"
+    """The package id is a checked UUID; the path is still proven inside the folder."""
+    return inside(housekeeping.reports_dir(data_dir), clean_name(f"{package_id}.html"))
 
 
 def _table(head: list[str], rows: list[list[Any]]) -> str:

@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from desktop_app.errors import UserFacingError
+from desktop_app.filenames import inside, is_sha256
 from desktop_app.security import authz, backup, backup_format as bf
 from desktop_app.security.backup import BackupInfo
 from desktop_app.security.backup_crypto import WrongPassphrase
@@ -198,7 +199,9 @@ def _bring_attachments(src: Path, dst: Path) -> None:
     if not src.is_dir():
         return
     for path in src.glob("*/*"):
-        target = dst / path.parent.name / path.name
+        if not is_sha256(path.name) or path.parent.name != path.name[:2]:
+            continue                     # not a content-store file: never a path to write
+        target = inside(dst, path.parent.name, path.name)
         if target.is_file() and bf.file_sha256(target) == path.name:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
