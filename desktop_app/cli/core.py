@@ -1,6 +1,7 @@
 """``taizhang init|demo|summary|search|dossier|check|gui``: the ledger itself."""
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -35,7 +36,9 @@ def register(sub) -> None:
     c.add_argument("--repair", action="store_true",
                    help="先清理没有任何记录使用的附件文件（需登录：--user/--password-file）")
     c.set_defaults(handler=check)
-    sub.add_parser("gui", help="打开桌面窗口（默认）").set_defaults(handler=gui)
+    c = sub.add_parser("gui", help="打开桌面窗口（默认）")
+    c.add_argument("--startup-probe", type=Path, help=argparse.SUPPRESS)   # smoke test, benchmark
+    c.set_defaults(handler=gui)
 
 
 def gui(args) -> int:
@@ -43,6 +46,10 @@ def gui(args) -> int:
         from ui.app import run_gui     # the one late import of the GUI (ARCHITECTURE.md §2)
     except ImportError as exc:
         raise UserFacingError(f"桌面界面不可用（{exc}）。请在程序目录运行 pip install -e . 重新安装。") from exc
+    probe = getattr(args, "startup_probe", None)
+    if probe:
+        from ui.startup_probe import run_probe
+        return run_probe(data_dir_of(args), args.demo, probe)
     return run_gui(data_dir_of(args), demo=args.demo)
 
 

@@ -40,7 +40,12 @@ def parse_hlc(text: str) -> tuple[int, int]:
 
 
 def machine_fingerprint(db_path: Path) -> str:
-    """Machine id + database path: changes when the file is copied to another PC."""
+    """Machine id + database path: changes when the file is copied to another PC.
+    A portable copy's database is identified by its drive instead (paths.portable_identity)."""
+    from desktop_app.paths import portable_identity
+    portable = portable_identity(db_path)
+    if portable:
+        return portable
     machine = ""
     if sys.platform == "win32":
         try:
