@@ -114,7 +114,7 @@ def _check_vectors(header: dict) -> None:
             raise _bad("base_vector 格式不正确")
         for instance, counter in vector.items():
             if (len(instance) > 64 or not isinstance(counter, int)
-                    or isinstance(counter, bool) or counter < 0):
+                    or isinstance(counter, bool) or not 0 <= counter <= MAX_SEQ):
                 raise _bad("base_vector 格式不正确")
 
 

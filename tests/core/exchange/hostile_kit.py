@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+import zipfile
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -27,10 +28,14 @@ class RawWriter(ArchiveWriter):
     """An archive writer that also takes record lines as raw bytes (a JSON escape of a
     lone surrogate cannot be written from a Python string)."""
 
-    def add_raw_jsonl(self, table: str, lines: Iterable[bytes]) -> None:
+    def add_raw_jsonl(self, table: str, lines: Iterable[bytes], *, stored: bool = False) -> None:
+        """``stored``: no compression, so that a repetitive worst case reaches the
+        parser instead of the compression-ratio cap."""
         name = records_entry(table)
         digest, size, count = hashlib.sha256(), 0, 0
-        with self._zip.open(name, "w", force_zip64=True) as out:
+        info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        with self._zip.open(info, "w", force_zip64=True) as out:
             for line in lines:
                 line = line.rstrip(b"\n") + b"\n"
                 out.write(line)
@@ -43,13 +48,13 @@ class RawWriter(ArchiveWriter):
 
 def forge(sender, recipient: str, tables: dict[str, list], out: Path, *, seq: int = 9,
           blobs: Iterable[Path] = (), acks: dict | None = None, manifest: dict | None = None,
-          kind: str = "delta") -> Path:
+          kind: str = "delta", stored: bool = False) -> Path:
     """A package signed by ``sender``'s real key holding exactly ``tables`` (wire rows as
     dicts, or raw lines as bytes) and the files ``blobs``."""
     zip_path = out.with_suffix(".zip")
     with RawWriter(zip_path) as writer:
         for table, rows in tables.items():
-            writer.add_raw_jsonl(table, [line_of(row) for row in rows])
+            writer.add_raw_jsonl(table, [line_of(row) for row in rows], stored=stored)
         for blob in blobs:
             writer.add_attachment(blob, mime="application/pdf")
         writer.add_acks(acks or {})
