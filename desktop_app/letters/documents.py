@@ -125,6 +125,8 @@ def _is_empty(value: Any) -> bool:
 
 
 def _as_text(value: Any) -> str:
+    if value is None:
+        return ""  # an optional value nobody filled in prints as nothing, never "None"
     if isinstance(value, str) and _ISO_DATE.match(value.strip()):
         value = parse_iso_date(value.strip(), "values", "日期")  # DB rows hold ISO dates
     if isinstance(value, date):
@@ -134,9 +136,29 @@ def _as_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _join(before: str, value: str, after: str) -> str:
+    """The value without the words the template already says around it:
+    "关于" + "关于有关问题" → "关于有关问题", "有关问题的" + "的函询" → no "的的"."""
+    for n in range(min(4, len(before), len(value)), 1, -1):
+        if before.endswith(value[:n]):
+            value = value[n:]
+            break
+    for n in range(min(4, len(after), len(value)), 1, -1):
+        if after.startswith(value[-n:]):
+            value = value[:-n]
+            break
+    return value
+
+
 def _fill(text: str, values: Mapping[str, Any]) -> str:
-    filled = text.format_map({k: _as_text(values.get(k)) for k in _keys(text)})
-    return filled.replace("。。", "。")  # a value ending in 。 before a template 。
+    parts = list(string.Formatter().parse(text))
+    out: list[str] = []
+    for i, (literal, name, _spec, _conv) in enumerate(parts):
+        out.append(literal)
+        if name:
+            after = parts[i + 1][0] if i + 1 < len(parts) else ""
+            out.append(_join("".join(out), _as_text(values.get(name)), after))
+    return "".join(out).replace("。。", "。")  # a value ending in 。 before a template 。
 
 
 def _fill_list(texts: Iterable[str], values: Mapping[str, Any], optional: frozenset) -> list[str]:

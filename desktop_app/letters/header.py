@@ -59,10 +59,10 @@ class HeadBuilder:
                                         self.cfg.x0, baseline, "内部标志")
 
     def _number(self, em_top: float, align: str) -> list[TextRun]:
-        if not self.spec.number:
+        if not self.spec.number_text:
             return []
         x = {"center": self.centre, "right": self.cfg.x1}[align]
-        return self.shaper.natural_runs(self.spec.number, Role.FANGSONG, self.cfg.body_size, x,
+        return self.shaper.natural_runs(self.spec.number_text, Role.FANGSONG, self.cfg.body_size, x,
                                         self.cfg.baseline(em_top, self.cfg.body_size), "文号",
                                         align=align)
 
@@ -72,6 +72,8 @@ class HeadBuilder:
         mark, mark_bottom = self._letterhead(297 * MM - cfg.file_mark_top_mm * MM, cfg.file_mark_size)
         number_top = mark_bottom - cfg.gap - 2 * cfg.pitch           # 下空二行 [STD 7.2.5]
         rule_top = number_top - cfg.body_size - 4 * MM                # 4 mm below [STD 7.2.7]
+        if not self.spec.number_text:  # no 发文字号: no empty band, the rule follows the mark
+            rule_top = mark_bottom - 4 * MM
         w = cfg.file_rule_mm * MM
         rule = Rule(cfg.x0, cfg.x1, rule_top - w / 2, w, cfg.red)
         title_top = rule_top - w - cfg.gap - 2 * cfg.pitch            # 下空二行 [STD 7.3.1]
@@ -97,6 +99,8 @@ class HeadBuilder:
         items = mark + rules + self._number(number_top, "right")
         items += self._work_mark(cfg.baseline(number_top, cfg.body_size))
         title_top = number_top - cfg.body_size - cfg.gap - 2 * cfg.pitch  # 相距二行
+        if not (self.spec.number_text or self.spec.mark):  # nothing under the rule: no band
+            title_top = rule_bottom - cfg.gap - 2 * cfg.pitch
         return items, title_top
 
     def letter_bottom_rule(self) -> list[Rule]:

@@ -76,6 +76,9 @@ class LetterSpec:
     printed_by: str | None = None
     printed_on: date | None = None
     table: TableSpec | None = None
+    # A preview before 发文: the 代字 whose number is not taken yet ("临纪函"), printed
+    # as "临纪函〔2026〕　号" so the preview keeps the issued document's layout.
+    number_draft: str | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], doc_types: Mapping | None = None) -> "LetterSpec":
@@ -85,6 +88,14 @@ class LetterSpec:
     @property
     def signature_text(self) -> str:
         return self.signature or self.office
+
+    @property
+    def number_text(self) -> str | None:
+        if self.number:
+            return self.number
+        if self.number_draft and self.date:
+            return f"{self.number_draft}〔{self.date.year}〕\u3000号"
+        return None
 
     @property
     def letterhead_text(self) -> str:

@@ -8,6 +8,8 @@ Office-wide values come from settings (``doc.contact``, ``doc.phone``,
 """
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any, Callable
 
 from desktop_app.domain.record import Record
@@ -54,6 +56,66 @@ def _talk_common(s: Session, rec: Record) -> dict[str, Any]:
             "_first": first}
 
 
+# What a record's title says around its topic: "关于落实主体责任的监督建议书" → "落实主体责任".
+_TOPIC_HEAD = re.compile(r"^关于")
+_TOPIC_TAIL = re.compile(r"的?(函询|提醒函|提示函|工作提示函|制止函|纪律检查建议书|监察建议书|监督建议书"
+                         r"|建议书|问题整改|整改|通知书?)$")
+
+
+def topic(title: str | None) -> str | None:
+    """The subject a template puts between its own "关于" and "方面": no doubled words."""
+    if not title:
+        return None
+    core = _TOPIC_TAIL.sub("", _TOPIC_HEAD.sub("", title.strip()))
+    return core.strip("，。 ") or None
+
+
+_COUNTY = re.compile(r"^(?:中共)?(.+?([省市县区旗州]))(?:纪律检查委员会|纪委)$")
+
+
+def issuing_organ(s: Session, doc_type: str) -> str:
+    """Who a document goes out under: 监察建议书 from the 监察委员会 (监察法 第45条);
+    函询 by the joint 纪委监委 office (监督执纪工作规则 第29条); the rest from the 纪委."""
+    office = s.setting("doc.office") or s.office_name
+    county = _COUNTY.match(office or "")
+    if doc_type == "监察建议书":
+        own = s.setting("doc.supervision_office")
+        return own or (f"{county.group(1)}监察委员会" if county else f"{office}（监察委员会）")
+    if doc_type in ("函询通知书", "函询结果反馈函"):
+        own = s.setting("doc.office_bureau")
+        if own:
+            return own
+        if county:
+            return f"中共{county.group(1)}纪委{county.group(2)}监委办公室"
+        return f"{office}办公室"
+    return office
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if isinstance(day, date) else day
+
+
+def document_date(s: Session, rec: Record, doc_type: str) -> str:
+    """成文日期 that agrees with the record: never after the talk it announces, never
+    before the 说明 it answers."""
+    today = s.today().isoformat()
+    if rec.family == "letter":
+        if doc_type == "函询结果反馈函":
+            reply = rec.get("reply_date")
+            day = rec.get("feedback_date") or today
+            return max(day, reply) if reply else day
+        return rec.get("written_date") or today
+    if rec.family == "rectification":
+        return rec.get("issued_date") or today
+    if rec.family == "talk" and doc_type != "谈话记录":
+        talk = rec.get("talk_date")
+        approved = rec.get("approval_date")
+        if approved and (not talk or approved <= talk):
+            return approved
+        return min(today, talk) if talk else today
+    return today
+
+
 def _cn(iso: str) -> str:
     y, m, d = (int(x) for x in iso.split("-"))
     return f"{y}年{m}月{d}日"
@@ -85,10 +147,10 @@ def letter_values(s: Session, rec: Record, doc_type: str) -> dict[str, Any]:
          "party_leader": cc[0] if cc else (f"{unit}党组织主要负责人" if unit else None),
          "station_leader": cc[1] if len(cc) > 1 else (f"{p['resident_group']}主要负责人"
                                                      if p.get("resident_group") else None),
-         "reply_date": rec.get("reply_date"), "subject": rec.get("title"), "party_committee": unit,
+         "reply_date": rec.get("reply_date"), "subject": topic(rec.get("title")), "party_committee": unit,
          "source": "日常监督检查", "situation": rec.get("summary"), "problems": _lines(rec.get("problems")),
          "suggestions": _lines(rec.get("suggestions")), "feedback_days": rec.get("feedback_days") or 30,
-         "area": rec.get("title"), "cc_units": cc or None,
+         "area": topic(rec.get("title")), "cc_units": cc or None,
          "unit_leader": f"{unit}党组织主要负责人" if unit and p.get("name") else None}
     if doc_type == "监督建议书":
         up = list(rec.get("cc_up") or ())
@@ -104,7 +166,7 @@ def rectification_values(s: Session, rec: Record, doc_type: str) -> dict[str, An
         "SELECT problem, measures, coalesce(extended_to, deadline) AS due FROM rect_item"
         " WHERE rectification_id = ? AND voided = 0 ORDER BY seq, deadline", (rec.id,)).fetchall()
     who = _name(s, "person", rec.get("responsible_id")) or rec.get("responsible_text") or unit
-    return {"target": unit, "source": rec.get("source_type") or "日常监督检查", "area": rec.get("title"),
+    return {"target": unit, "source": rec.get("source_type") or "日常监督检查", "area": topic(rec.get("title")),
             "plan_deadline": rec.get("plan_due"), "report_deadline": rec.get("report_due"),
             "tasks": [{"problem": r["problem"], "measure": r["measures"] or "", "deadline": r["due"],
                        "owner": who} for r in items] or None}

@@ -25,7 +25,7 @@ from desktop_app.letters.documents import DocType
 from desktop_app.letters.spec import LetterSpec, _text_list
 from desktop_app.services import records
 from desktop_app.services.attachments import store_file
-from desktop_app.services.document_values import BUILDERS, doc_types_for
+from desktop_app.services.document_values import BUILDERS, doc_types_for, document_date, issuing_organ
 from desktop_app.services.session import Session
 from desktop_app.store.db import transaction
 
@@ -64,9 +64,7 @@ def prefix_for(s: Session, doc: DocType) -> str | None:
 
 
 def _issuing_organ(s: Session, doc: DocType) -> str:
-    if doc.name in ("函询通知书", "函询结果反馈函"):    # 以办公厅（室）名义发函（规则第 29 条）
-        return s.setting("doc.office_bureau") or f"{s.office_name}办公室"
-    return s.setting("doc.office") or s.office_name
+    return issuing_organ(s, doc.name)
 
 
 def doc_type(s: Session, name: str) -> DocType:
@@ -86,10 +84,12 @@ def values_for(s: Session, family: str, record_id: str, doc_name: str) -> dict[s
     doc = doc_type(s, doc_name)
     builder = BUILDERS[family][0]
     organ = _issuing_organ(s, doc)
-    date = rec.get("written_date") if family == "letter" else None
     values = {k: _mid_sentence(v) for k, v in builder(s, rec, doc_name).items()}
-    return {"office": organ, "signature": organ, "letterhead": s.setting("doc.letterhead"),
-            "date": date or s.today().isoformat(),
+    # the office's own letterhead text only under its own name (not the 监委's, not the 办公室's)
+    own = organ == (s.setting("doc.office") or s.office_name)
+    return {"office": organ, "signature": organ,
+            "letterhead": s.setting("doc.letterhead") if own else None,
+            "date": document_date(s, rec, doc_name),
             "mark": "内部" if rec.sensitivity == "内部" else None} | values
 
 
@@ -128,8 +128,10 @@ def _fonts(s: Session):
 
 def preview(s: Session, family: str, record_id: str, doc_name: str, out_path: Path,
             overrides: dict[str, Any] | None = None):
-    """Render without a number (nothing is recorded)."""
+    """Render without a number (nothing is recorded); the 代字 shows where it will go."""
     spec = build_spec(s, family, record_id, doc_name, overrides)
+    if not spec.number:
+        spec = dataclasses.replace(spec, number_draft=prefix_for(s, doc_type(s, doc_name)))
     return render_pdf(spec, out_path, fonts=_fonts(s))
 
 
