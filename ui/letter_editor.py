@@ -37,7 +37,8 @@ def load_type(s, rec: Record, name: str):
 
 
 def render_preview(s, rec: Record, name: str, overrides: dict, path: Path):
-    """(pdf bytes, body paragraphs, missing labels): a draft marks what is missing as 【…】."""
+    """(pdf bytes, body paragraphs, missing labels, font warnings): a draft marks what is
+    missing as 【…】; a role printed in a stand-in font is named."""
     missing: list[str] = []
     try:
         spec = documents.build_spec(s, rec.family, rec.id, name, overrides)
@@ -45,8 +46,8 @@ def render_preview(s, rec: Record, name: str, overrides: dict, path: Path):
         missing = [label for _, label in exc.missing]
         overrides = overrides | {k: f"【{label}】" for k, label in exc.missing}
         spec = documents.build_spec(s, rec.family, rec.id, name, overrides)
-    documents.preview(s, rec.family, rec.id, name, path, overrides)
-    return path.read_bytes(), list(spec.body), missing
+    result = documents.preview(s, rec.family, rec.id, name, path, overrides)
+    return path.read_bytes(), list(spec.body), missing, list(result.warnings)
 
 
 def issue(s, rec: Record, name: str, overrides: dict, path: Path):
@@ -143,6 +144,11 @@ class LetterEditor(QDialog):
         self.body_edited = False          # the clerk's own wording replaces the template's
         self.body.textChanged.connect(self._body_typed)
         v.addWidget(self.body, 2)
+        self.font_warning = QLabel()      # a role printed in a stand-in font, by name
+        self.font_warning.setWordWrap(True)
+        self.font_warning.setObjectName("banner")
+        self.font_warning.hide()
+        v.addWidget(self.font_warning)
         self.status = QLabel("正在准备…")
         self.status.setWordWrap(True)
         self.status.setObjectName("muted")
@@ -159,13 +165,22 @@ class LetterEditor(QDialog):
         self.save_button.clicked.connect(self.save_pdf)
         self.open_button = QPushButton("用 PDF 阅读器打开")
         self.open_button.clicked.connect(self.open_external)
+        self.fonts_button = QPushButton("公文字体…")
+        self.fonts_button.setToolTip("查看各字体角色是否符合 GB/T 9704，添加本单位的字体文件")
+        self.fonts_button.clicked.connect(self.show_fonts)
         close = QPushButton("关闭")
         close.clicked.connect(self.reject)
-        for b in (self.print_button, self.save_button, self.open_button):
+        for b in (self.print_button, self.save_button, self.open_button, self.fonts_button):
             row.addWidget(b)
         row.addStretch(1)
         row.addWidget(close)
         return row
+
+    def show_fonts(self) -> None:
+        from ui.fonts_dialog import FontsDialog
+        self.fonts_dialog = FontsDialog(self.ctx, self)
+        self.fonts_dialog.finished.connect(lambda _r: self.fonts_dialog.changed and self.refresh())
+        self.fonts_dialog.open()
 
     # -- the type, its fields, the preview ------------------------------------
     @property
@@ -240,7 +255,9 @@ class LetterEditor(QDialog):
                               f"无法生成：{exc}"), key=("letter-preview", id(self)))
 
     def _previewed(self, result) -> None:
-        data, body, self.missing = result
+        data, body, self.missing, warnings = result
+        self.font_warning.setText("字体提示：" + "；".join(warnings) if warnings else "")
+        self.font_warning.setVisible(bool(warnings))
         if not self.body_edited:
             self.body.blockSignals(True)
             self.body.setPlainText("\n".join(body))

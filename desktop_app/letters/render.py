@@ -42,6 +42,10 @@ class RenderResult:
     fallbacks: tuple[Fallback, ...] = ()
     path: Path | None = None
     size: int = 0
+    # One sentence per role this letter used that is printed in a stand-in font
+    # ("本机没有仿宋字体…暂用 AR PL UMing CN（宋体）代替"): the editor shows them, the CLI
+    # prints them on stderr.
+    warnings: tuple[str, ...] = ()
 
 
 _COLORS: dict[str, HexColor] = {}
@@ -116,6 +120,7 @@ def _render(spec: LetterSpec, target, fonts: FontSet | None, cfg: LayoutConfig |
         pages=len(composed.pages),
         fonts={role: tuple(sorted(files)) for role, files in use.used.items()},
         fallbacks=tuple(Fallback(*f) for f in use.fallbacks),
+        warnings=fonts.warnings(use.used),
     )
 
 
@@ -146,4 +151,5 @@ def render_pdf(spec: LetterSpec, out_path, fonts: FontSet | None = None,
         hint = "（文件可能正被 PDF 阅读器等程序打开，请关闭后重试）" if isinstance(exc, PermissionError) else ""
         raise UserFacingError(f"无法写入 PDF 文件 {out}：{exc.strerror or exc}{hint}") from exc
     log.info("已生成公文 %s（%d 页）", out, result.pages)
-    return RenderResult(result.pages, result.fonts, result.fallbacks, out, len(buffer.getvalue()))
+    return RenderResult(result.pages, result.fonts, result.fallbacks, out, len(buffer.getvalue()),
+                        result.warnings)

@@ -123,7 +123,7 @@ def build_spec(s: Session, family: str, record_id: str, doc_name: str,
 
 
 def _fonts(s: Session):
-    return get_fonts(cache_dir=s.data_dir / "cache")
+    return get_fonts(cache_dir=s.data_dir / "cache", added_dir=s.data_dir / "fonts")
 
 
 def preview(s: Session, family: str, record_id: str, doc_name: str, out_path: Path,

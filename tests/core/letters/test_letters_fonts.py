@@ -128,3 +128,75 @@ def test_load_face_refuses_what_reportlab_cannot_embed(fonts):
     if not cff:
         pytest.skip("no CFF font installed")
     assert load_face(cff[0]) is None
+
+
+# --- style-aware fallback and honesty about it ------------------------------------
+def _fake_dir(tmp_path, *files: str) -> Path:
+    folder = tmp_path / "fake-fonts"
+    folder.mkdir(exist_ok=True)
+    for name in files:
+        source = Path(name)
+        if not source.is_file():
+            pytest.skip(f"needs {name}")
+        (folder / source.name).symlink_to(source)
+    return folder
+
+
+HEI = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+SONG = "/usr/share/fonts/truetype/arphic/uming.ttc"
+KAI = "/usr/share/fonts/truetype/arphic/ukai.ttc"
+
+
+def test_only_hei_and_song_installed_fangsong_gets_the_song_and_a_warning(tmp_path):
+    fonts = FontSet(scan_fonts([_fake_dir(tmp_path, HEI, SONG)], None))
+    report = {r.role: r for r in fonts.report().roles}
+    assert fonts.style(fonts.chain(Role.FANGSONG)[0]) == "宋体"       # not the 黑体
+    assert fonts.style(fonts.chain(Role.XIAOBIAOSONG)[0]) == "宋体"
+    assert fonts.style(fonts.chain(Role.KAITI)[0]) == "宋体"           # no 楷体: serif before 黑体
+    assert fonts.style(fonts.chain(Role.HEITI)[0]) == "黑体"
+    assert not report["仿宋"].meets_standard and report["黑体"].meets_standard
+    warning = report["仿宋"].warning
+    assert "本机没有仿宋字体" in warning and report["仿宋"].font in warning and "宋体" in warning
+    assert "不符合" in fonts.report().to_text()
+    result = render_bytes_result(fonts)
+    assert any("仿宋" in w for w in result.warnings)
+    assert not any(w.startswith("本机没有黑体") for w in result.warnings)
+
+
+def test_kaiti_role_finds_any_installed_kai(tmp_path):
+    fonts = FontSet(scan_fonts([_fake_dir(tmp_path, HEI, SONG, KAI)], None))
+    assert fonts.style(fonts.chain(Role.KAITI)[0]) == "楷体"
+    assert fonts.report().roles[3].meets_standard
+
+
+def render_bytes_result(fonts):
+    from desktop_app.letters.render import _render
+    import io
+    return _render(_letter("一、总体要求\n经研究，现予提醒。"), io.BytesIO(), fonts, None)
+
+
+def test_added_font_is_found_before_system_fonts(tmp_path):
+    from desktop_app.letters.fontadd import add_font
+    from desktop_app.letters.fonts import get_fonts
+    data = tmp_path / "data"
+    system = _fake_dir(tmp_path, HEI, SONG, KAI)
+    source = tmp_path / "office" / "our-kai.ttc"
+    source.parent.mkdir()
+    shutil.copy(KAI, source)
+    added = add_font(source, data)
+    assert (data / "fonts" / "our-kai.ttc").is_file() and "楷体" in added.styles
+    fonts = get_fonts(font_dirs=[system], added_dir=data / "fonts")
+    assert fonts.chain(Role.KAITI)[0].path == str(data / "fonts" / "our-kai.ttc")
+    assert add_font(source, data).already                     # adding twice changes nothing
+
+
+@pytest.mark.parametrize("content, message", [(b"", "无法读取"), (b"not a font at all", "无法读取")])
+def test_adding_a_bad_file_is_refused_and_changes_nothing(tmp_path, content, message):
+    from desktop_app.letters.fontadd import add_font
+    bad = tmp_path / "bad.ttf"
+    bad.write_bytes(content)
+    with pytest.raises(UserFacingError, match=message):
+        add_font(bad, tmp_path / "data")
+    assert not (tmp_path / "data" / "fonts").exists()
+    with pytest.raises(UserFacingError, match="找不到字体文件"):
+        add_font(tmp_path / "missing.ttf", tmp_path / "data")
