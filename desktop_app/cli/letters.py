@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from desktop_app.cli.common import data_dir_of, out, session_for
@@ -29,9 +30,13 @@ def register(sub) -> None:
     samples = letter_sub.add_parser("samples", help="用演示数据为每个文种各生成一份样张")
     samples.add_argument("-o", "--output", type=Path, required=True, help="输出目录")
     samples.set_defaults(handler=run_samples)
-    fonts = sub.add_parser("fonts", help="显示公文各字体角色使用的字体文件和缺少的字体")
+    fonts = sub.add_parser("fonts", help="显示公文各字体角色使用的字体、是否符合 GB/T 9704；添加本单位的字体文件")
     fonts.add_argument("--rescan", action="store_true", help="忽略缓存，重新扫描字体目录")
     fonts.set_defaults(handler=run_fonts)
+    fonts_sub = fonts.add_subparsers(dest="fonts_command", metavar="子命令")
+    add = fonts_sub.add_parser("add", help="把本单位拥有的字体文件（.ttf/.ttc）加入数据目录，优先于系统字体使用")
+    add.add_argument("file", type=Path, help="字体文件")
+    add.set_defaults(handler=run_fonts_add)
 
 
 # -- letter render, fonts: no ledger needed ------------------------------------------------
@@ -67,24 +72,44 @@ def read_spec(path: Path) -> dict:
     return data
 
 
+def added_font_dir(args) -> Path:
+    """The office's own fonts: ``fonts`` in the data folder (taizhang fonts add)."""
+    return data_dir_of(args) / "fonts"
+
+
+def warn_fonts(result) -> None:
+    """A letter printed in a stand-in font says so on stderr (stdout stays the result)."""
+    for warning in result.warnings:
+        sys.stderr.write(f"警告：{warning}\n")
+    for fallback in result.fallbacks:
+        sys.stderr.write(f"提示：{fallback.field}中的「{fallback.char}」由备用字体 {fallback.font} 印出\n")
+
+
 def run_letter_render(args) -> int:
     from desktop_app.letters import LetterSpec, get_fonts, render_pdf
     spec = LetterSpec.from_json(read_spec(args.spec))
-    fonts = get_fonts(cache_dir=font_cache_dir(args))
+    fonts = get_fonts(cache_dir=font_cache_dir(args), added_dir=added_font_dir(args))
     result = render_pdf(spec, args.output, fonts)
     out(f"已生成 {result.path}（{result.pages} 页）")
-    for fallback in result.fallbacks:
-        out(f"提示：{fallback.field}中的「{fallback.char}」由备用字体 {fallback.font} 印出")
+    warn_fonts(result)
     return 0
 
 
 def run_fonts(args) -> int:
     from desktop_app.letters.fonts import FontSet
     from desktop_app.letters.fontscan import scan_fonts
-    cache = font_cache_dir(args)
-    report = FontSet(scan_fonts(cache_dir=cache, refresh=getattr(args, "rescan", False))).report()
+    cache, refresh = font_cache_dir(args), getattr(args, "rescan", False)
+    added = scan_fonts((added_font_dir(args),), cache, refresh=refresh)
+    report = FontSet(scan_fonts(cache_dir=cache, refresh=refresh), cache_dir=cache, added=added).report()
     out(report.to_text())
     return 1 if report.missing else 0
+
+
+def run_fonts_add(args) -> int:
+    from desktop_app.letters.fontadd import add_font
+    added = add_font(args.file, data_dir_of(args))
+    out(added.to_text())
+    return run_fonts(args)
 
 
 # -- letter make, samples: documents from stored records ----------------------------------
@@ -125,6 +150,7 @@ def run_make(args) -> int:
         else:
             result = documents.preview(s, family, rid, args.type, args.output, extra)
             out(f"已生成 {args.output}（{result.pages} 页，未编号；发文请加 --issue）")
+        warn_fonts(result)
     finally:
         s.close()
     return 0

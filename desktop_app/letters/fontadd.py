@@ -16,7 +16,7 @@ from pathlib import Path
 
 from desktop_app.errors import UserFacingError
 
-from .fontscan import CFF, TRUETYPE, FontFace, scan_file
+from .fontscan import CFF, TRUETYPE, FontFace, read_faces
 
 FONT_DIR = "fonts"
 _NO_EMBED = 0x0002  # OS/2 fsType "restricted licence embedding"
@@ -53,7 +53,10 @@ def check_font_file(source: Path) -> list[FontFace]:
         raise UserFacingError(f"找不到字体文件：{source}")
     if not source.name.lower().endswith((".ttf", ".ttc", ".otf", ".otc")):
         raise UserFacingError(f"不是字体文件：{source.name}（应为 .ttf 或 .ttc）")
-    faces = scan_file(str(source))
+    try:
+        faces = read_faces(str(source))
+    except Exception:  # fontTools raises many kinds of errors on a broken file
+        faces = []
     if not faces:
         raise UserFacingError(f"无法读取字体文件：{source.name}（文件可能已损坏）")
     if all(f.outline == CFF for f in faces):

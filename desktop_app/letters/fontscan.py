@@ -171,16 +171,21 @@ def _describe(font, path: str, index: int) -> FontFace:
     return FontFace(path, index, _names(font), outline, cjk, fs_type, dash)
 
 
-def scan_file(path: str) -> list[FontFace]:
-    """Describe every face of one font file (all sub-fonts of a collection)."""
+def read_faces(path: str) -> list[FontFace]:
+    """Describe every face of one font file (all sub-fonts of a collection); raises."""
     from fontTools.ttLib import TTCollection, TTFont  # only needed when the cache misses
 
+    if path.lower().endswith((".ttc", ".otc")):
+        fonts = TTCollection(path, lazy=True).fonts
+    else:
+        fonts = [TTFont(path, lazy=True)]
+    return [_describe(font, path, i) for i, font in enumerate(fonts)]
+
+
+def scan_file(path: str) -> list[FontFace]:
+    """read_faces for a font folder: a broken file is logged and skipped."""
     try:
-        if path.lower().endswith((".ttc", ".otc")):
-            fonts = TTCollection(path, lazy=True).fonts
-        else:
-            fonts = [TTFont(path, lazy=True)]
-        faces = [_describe(font, path, i) for i, font in enumerate(fonts)]
+        faces = read_faces(path)
     except Exception as exc:  # corrupt or exotic files are common in font folders
         log.warning("跳过无法读取的字体文件 %s：%s", path, exc)
         return []

@@ -124,3 +124,31 @@ def test_unwritable_target_is_a_clear_refusal(tmp_path, outdir, fonts, font_cach
     with pytest.raises(UserFacingError, match="无法写入 PDF 文件"):
         cli.run_letter_render(args)
     assert [p.name for p in outdir.iterdir()] == ["letter.pdf"] and args.output.is_dir()
+
+
+def test_render_names_stand_in_fonts_on_stderr(tmp_path, outdir, fonts, font_cache, capsys):
+    spec = _write(tmp_path, json.dumps(SPEC, ensure_ascii=False).encode())
+    assert cli.run_letter_render(_args(tmp_path, spec, font_cache)) == 0
+    captured = capsys.readouterr()
+    substitutes = [r for r in fonts.report().roles if r.warning and r.role in ("仿宋", "小标宋")]
+    assert "已生成" in captured.out and "警告" not in captured.out
+    for role in substitutes:  # this machine has no 仿宋: the stand-in is named
+        assert f"警告：本机没有{role.role}字体" in captured.err and role.font in captured.err
+
+
+def test_fonts_add_keeps_the_file_in_the_data_folder(tmp_path, capsys):
+    source = Path("/usr/share/fonts/truetype/arphic/ukai.ttc")
+    if not source.is_file():
+        pytest.skip("needs fonts-arphic-ukai")
+    data = tmp_path / "data"
+    run = subprocess.run([sys.executable, "-m", "desktop_app.cli", "--data-dir", str(data),
+                          "fonts", "add", str(source)], capture_output=True, text=True, encoding="utf-8")
+    assert run.returncode == 0, run.stderr
+    assert (data / "fonts" / "ukai.ttc").is_file()
+    assert "已添加" in run.stdout and "本单位添加" in run.stdout and "楷体" in run.stdout
+    bad = tmp_path / "x.ttf"
+    bad.write_bytes(b"nope")
+    run = subprocess.run([sys.executable, "-m", "desktop_app.cli", "--data-dir", str(data),
+                          "fonts", "add", str(bad)], capture_output=True, text=True, encoding="utf-8")
+    assert run.returncode == 1 and run.stderr.startswith("错误：") and "无法读取字体文件" in run.stderr
+    assert not (data / "fonts" / "x.ttf").exists()
