@@ -17,7 +17,7 @@ from .dates import format_cn_date
 from .fonts import Role
 from .geometry import LayoutConfig
 from .items import TextRun
-from .linebreak import Placed, clean_text
+from .linebreak import clean_text
 from .shaping import Shaper
 from .spec import LetterFormat, LetterSpec
 
@@ -65,13 +65,15 @@ class FlowBuilder:
     def __init__(self, spec: LetterSpec, shaper: Shaper, cfg: LayoutConfig):
         self.spec, self.shaper, self.cfg = spec, shaper, cfg
 
-    def lines(self, text: str, field: str, first_indent: int, rest_indent: int,
-              role_at: Callable[[int], Role] = lambda _i: Role.FANGSONG,
-              x_shift: float = 0.0) -> list[FlowLine]:
+    def lines(self, text: str, field: str, first_indent: float, rest_indent: float,
+              role_at: Callable[[int], Role] = lambda _i: Role.FANGSONG) -> list[FlowLine]:
+        """A justified paragraph; indents in 字 (cells)."""
         cfg = self.cfg
-        placed = self._break(text, first_indent, rest_indent, field)
-        return [FlowLine(self.shaper.grid_runs(line, role_at, cfg.x0 + x_shift, 0.0,
-                                               cfg.body_size, cfg.cell, field)) for line in placed]
+        lines = self.shaper.set_paragraph(text, cfg.width, cfg.body_size, cfg.cell, field,
+                                          first_indent * cfg.cell, rest_indent * cfg.cell,
+                                          role_at=role_at)
+        return [FlowLine(self.shaper.line_runs(line, cfg.x0, 0.0, cfg.body_size, cfg.cell, field,
+                                               role_at)) for line in lines]
 
     def blank(self) -> FlowLine:
         return FlowLine([], blank=True)
@@ -92,64 +94,64 @@ class FlowBuilder:
         return out
 
     def attachments(self) -> list[FlowLine]:
+        """附件说明 [STD 7.3.4]: "附件：1.名称", numbers in one column, names aligned under
+        the first name (also from the 10th on), wrapped lines under the name's first character."""
         items = [a.rstrip("。，；、.,; ") for a in self.spec.attachments]
         if not items:
             return []
+        cfg = self.cfg
+        label = 2 * cfg.cell
+        numbers = [f"{n}." for n in range(1, len(items) + 1)] if len(items) > 1 else [""]
+        measure = self.shaper.measure(lambda _i: Role.FANGSONG, cfg.body_size, "附件说明")
+        column = max(measure(n, 0) for n in numbers)
+        name_x = 2 * cfg.cell + 3 * cfg.cell + column   # "附件：" takes three 字
         out = [self.blank()]
-        label_cells = 3  # "附件：" in three cells, names start at column 5
         for n, name in enumerate(items, 1):
             field = f"附件说明第{n}项"
-            text = f"{n}.{name}" if len(items) > 1 else name
-            number_cells = self._prefix_cells(f"{n}.", field) if len(items) > 1 else 0
-            lines = self.lines(text, field, 2 + label_cells, 2 + label_cells + number_cells)
+            lines = self.shaper.set_paragraph(name, cfg.width, cfg.body_size, cfg.cell, field, name_x, name_x)
+            flow = [FlowLine(self.shaper.line_runs(line, cfg.x0, 0.0, cfg.body_size, cfg.cell, field))
+                    for line in lines]
             if n == 1:
-                lines[0].runs = self.lines("附件：", field, 2, 2)[0].runs + lines[0].runs
-            out.extend(lines)
+                flow[0].runs = self.one_line("附件：", field, cfg.x0 + label) + flow[0].runs
+            if numbers[n - 1]:
+                flow[0].runs = self.one_line(numbers[n - 1], field, cfg.x0 + name_x - column) + flow[0].runs
+            out.extend(flow)
         return out
 
-    def _break(self, text: str, first_indent: int, rest_indent: int, field: str) -> list[list[Placed]]:
+    def one_line(self, text: str, field: str, x: float, role: Role = Role.FANGSONG) -> list:
+        """Runs of a short text set at its natural width from ``x``."""
+        line = self.set_one(text, field, role)
+        return self.shaper.line_runs(line, x, 0.0, self.cfg.body_size, self.cfg.cell, field, lambda _i: role)
+
+    def set_one(self, text: str, field: str, role: Role = Role.FANGSONG):
         cfg = self.cfg
-        return self.shaper.break_text(text, cfg.cols, first_indent, rest_indent, Role.FANGSONG,
-                                      cfg.body_size, cfg.cell, field)
-
-    def _prefix_cells(self, prefix: str, field: str) -> int:
-        last = self._break(prefix, 0, 0, field)[0][-1]
-        return last.col + last.part.cells
-
-    def cells_of(self, text: str, field: str) -> tuple[list[Placed], int]:
-        """A one-line text placed from column 0, and the cells it takes."""
-        lines = self._break(text, 0, 0, field)
+        lines = self.shaper.set_paragraph(text, cfg.width, cfg.body_size, cfg.cell, field, justify=False,
+                                          role_at=lambda _i: role)
         if len(lines) > 1:
             raise ValidationError("signature", f"{field}「{text}」太长，一行排不下")
-        placed = lines[0]
-        return placed, (placed[-1].col + placed[-1].part.cells) if placed else 0
-
-    def placed_line(self, placed: list[Placed], col: float, field: str,
-                    role: Role = Role.FANGSONG) -> FlowLine:
-        cfg = self.cfg
-        return FlowLine(self.shaper.grid_runs(placed, lambda _i: role, cfg.x0 + col * cfg.cell,
-                                              0.0, cfg.body_size, cfg.cell, field))
+        return lines[0]
 
     def signature(self) -> list[FlowLine]:
         """署名 and 成文日期 [STD 7.3.5.1 sealed / 7.3.5.2 unsealed]."""
-        spec, cols = self.spec, self.cfg.cols
-        sig, sig_cells = self.cells_of(spec.signature_text, "署名")
-        date, date_cells = self.cells_of(format_cn_date(spec.date), "成文日期")
+        spec, cfg = self.spec, self.cfg
+        cell, right = cfg.cell, cfg.width
+        sig = self.set_one(spec.signature_text, "署名")
+        date = self.set_one(format_cn_date(spec.date), "成文日期")
         if spec.sealed:
-            date_col = cols - 4 - date_cells           # date right inset 4 字
-            sig_col = date_col + (date_cells - sig_cells) / 2  # 署名 centred on the date
-            sig_col = max(0.0, min(sig_col, cols - sig_cells))
+            date_x = right - 4 * cell - date.width               # date right inset 4 字
+            sig_x = date_x + (date.width - sig.width) / 2        # 署名 centred on the date
+            sig_x = max(0.0, min(sig_x, right - sig.width))
             blanks = self.cfg.seal_blank_lines
         else:
-            sig_col = cols - 2 - sig_cells              # 署名 right inset 2 字
-            date_col = sig_col + 2                      # date starts 2 字 further right
-            if date_col + date_cells > cols - 2:
-                date_col = cols - 2 - date_cells
-                sig_col = date_col - 2
+            sig_x = right - 2 * cell - sig.width                 # 署名 right inset 2 字
+            date_x = sig_x + 2 * cell                            # date starts 2 字 further right
+            if date_x + date.width > right - 2 * cell:
+                date_x = right - 2 * cell - date.width
+                sig_x = date_x - 2 * cell
             blanks = 1
         out = [self.blank() for _ in range(blanks)]
-        out.append(self.placed_line(sig, sig_col, "署名"))
-        out.append(self.placed_line(date, date_col, "成文日期"))
+        for line, x, field in ((sig, sig_x, "署名"), (date, date_x, "成文日期")):
+            out.append(FlowLine(self.shaper.line_runs(line, cfg.x0 + x, 0.0, cfg.body_size, cell, field)))
         if spec.note:
             note = spec.note if spec.note.startswith("（") else f"（{spec.note.strip('()（）')}）"
             out.extend(self.lines(note, "附注", 2, 0))

@@ -93,6 +93,6 @@ def add_font(source: Path, data_dir: Path) -> AddedFont:
         Path(tmp).unlink(missing_ok=True)
         raise UserFacingError(f"无法复制字体文件到 {target_dir}：{exc.strerror or exc}") from exc
     forget_fonts()
-    placed = tuple(FontFace(str(target), f.index, f.names, f.outline, f.cjk, f.fs_type, f.dash_mid)
+    placed = tuple(FontFace(str(target), f.index, f.names, f.outline, f.cjk, f.fs_type, f.dash_mid, f.punct_ink)
                    for f in faces)
     return AddedFont(target, placed, styles)

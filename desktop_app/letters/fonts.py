@@ -99,6 +99,12 @@ class LoadedFont:
             width = self._advances[ch] = self.ttf.stringWidth(ch, 1.0)
         return width
 
+    def ink(self, ch: str) -> tuple[float, float] | None:
+        """Horizontal ink extent of a compressible mark in em (None: unknown)."""
+        if not hasattr(self, "_ink"):
+            self._ink = {c: (a, b) for c, a, b in self.face.punct_ink}
+        return self._ink.get(ch)
+
     @property
     def dash_mid(self) -> float:
         return self.face.dash_mid if self.face.dash_mid is not None else DEFAULT_DASH_MID

@@ -19,8 +19,8 @@ from typing import Iterable
 
 log = logging.getLogger(__name__)
 
-CACHE_FILE = "fontscan-v1.json"
-CACHE_VERSION = 1
+CACHE_FILE = "fontscan-v2.json"
+CACHE_VERSION = 2
 FONT_SUFFIXES = (".ttf", ".ttc", ".otf", ".otc")
 NAME_IDS = (1, 4, 6, 16, 21)  # family, full, PostScript, typographic family, WWS family
 TRUETYPE, CFF, UNKNOWN = "truetype", "cff", "unknown"
@@ -39,6 +39,9 @@ class FontFace:
     cjk: bool
     fs_type: int = 0
     dash_mid: float | None = None  # vertical middle of U+2014 in em, for page numbers
+    # Horizontal ink extent (em) of the marks that may be compressed: where a mark's
+    # ink sits (left in GB fonts, centred in Taiwan-style fonts) decides how to cut it.
+    punct_ink: tuple[tuple[str, float, float], ...] = ()
 
     @property
     def label(self) -> str:
@@ -158,6 +161,25 @@ def _dash_mid(font) -> float | None:
         return None
 
 
+COMPRESSIBLE = "，。、；：？！）〕】］｝〉》」』〗”’（〔【［｛〈《「『〖“‘"
+
+
+def _punct_ink(font) -> tuple[tuple[str, float, float], ...]:
+    try:
+        cmap = font.getBestCmap() or {}
+        glyf, units = font["glyf"], font["head"].unitsPerEm
+        out = []
+        for ch in COMPRESSIBLE:
+            name = cmap.get(ord(ch))
+            glyph = glyf[name] if name else None
+            if glyph is not None and getattr(glyph, "numberOfContours", 0) and hasattr(glyph, "xMin"):
+                out.append((ch, round(glyph.xMin / units, 3), round(glyph.xMax / units, 3)))
+        return tuple(out)
+    except Exception:  # metrics are an optimisation: a broken table only loses them
+        log.debug("no punctuation metrics in %s", font.reader.file.name, exc_info=True)
+        return ()
+
+
 def _describe(font, path: str, index: int) -> FontFace:
     if "glyf" in font:
         outline = TRUETYPE
@@ -167,8 +189,9 @@ def _describe(font, path: str, index: int) -> FontFace:
         outline = UNKNOWN
     cjk = _is_cjk(font, outline)
     dash = _dash_mid(font) if outline == TRUETYPE and cjk else None
+    ink = _punct_ink(font) if outline == TRUETYPE and cjk else ()
     fs_type = getattr(font["OS/2"], "fsType", 0) if "OS/2" in font else 0
-    return FontFace(path, index, _names(font), outline, cjk, fs_type, dash)
+    return FontFace(path, index, _names(font), outline, cjk, fs_type, dash, ink)
 
 
 def read_faces(path: str) -> list[FontFace]:
@@ -223,7 +246,8 @@ def _save_cache(cache_path: Path, files: dict) -> None:
 
 def _from_entry(entry: dict) -> list[FontFace]:
     return [FontFace(f["path"], f["index"], tuple(f["names"]), f["outline"], f["cjk"],
-                     f.get("fs_type", 0), f.get("dash_mid")) for f in entry["faces"]]
+                     f.get("fs_type", 0), f.get("dash_mid"), tuple(tuple(x) for x in f.get("punct_ink", ())))
+            for f in entry["faces"]]
 
 
 _MEMO: dict[tuple, FontScan] = {}

@@ -112,9 +112,7 @@ class HeadBuilder:
 
     def _title(self, em_top: float) -> tuple[list[TextRun], float]:
         cfg, size = self.cfg, self.cfg.title_size
-        max_cells = int(cfg.width // size)
-        lines = [line for part in self.spec.title.split("\n")
-                 for line in self.shaper.balanced(part, max_cells, Role.XIAOBIAOSONG, size, "标题")]
+        lines = self.shaper.title(self.spec.title, cfg.width, size, "标题")
         runs: list[TextRun] = []
         for i, line in enumerate(lines):
             top = em_top - i * cfg.title_pitch
@@ -127,10 +125,9 @@ class HeadBuilder:
         """"抄送：A，B。" in 4号, 1 字 in from both sides, wrapped under the first name."""
         cfg, size = self.cfg, self.cfg.small_size
         text = f"{label}：" + "，".join(n.rstrip("，。,. ") for n in names) + "。"
-        cells = int((cfg.width - 2 * size) // size)
-        lines = self.shaper.break_text(text, cells, 0, len(label) + 1, Role.FANGSONG, size, size, label)
-        return [self.shaper.grid_runs(line, lambda _i: Role.FANGSONG, cfg.x0 + size, 0.0,
-                                      size, size, label) for line in lines]
+        lines = self.shaper.set_paragraph(text, cfg.width - 2 * size, size, size, label,
+                                          0.0, (len(label) + 1) * size)
+        return [self.shaper.line_runs(line, cfg.x0 + size, 0.0, size, size, label) for line in lines]
 
     def _printed_row(self) -> list[TextRun]:
         cfg, spec, size = self.cfg, self.spec, self.cfg.small_size

@@ -1,20 +1,21 @@
 """Turn text into positioned glyph runs: per-character font choice, grid or natural.
 
-Grid placement puts every full-width character in its own cell (15.793 pt for 3号)
-whatever its font's advance is; Latin runs keep their natural shapes and are spaced
-to fill the whole cells the line breaker gave them. Characters no installed font has
-are recorded with the field they came from, so the caller can refuse the letter.
+Every full-width character sits in its own 字 cell (15.793 pt for 3号) whatever its
+font's advance is; digits and Latin keep their natural advance; the line setter
+(justify.py) decides where each piece goes. Characters no installed font has are
+recorded with the field they came from, so the caller can refuse the letter.
 """
 from __future__ import annotations
 
 import unicodedata
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 from .fonts import FontSet, FontUse, LoadedFont, Role
 from .geometry import LayoutConfig
 from .items import BLACK, TextRun
-from .linebreak import (NO_END, NO_START, Placed, balanced_lines, break_paragraph, clean_text,
-                        is_halfwidth)
+from .justify import Line, layout_paragraph
+from .linebreak import NO_END, NO_START, clean_text, is_halfwidth
+from .titles import title_lines
 
 # Glyph = (x, character, font, advance in points)
 Glyph = tuple[float, str, LoadedFont, float]
@@ -102,68 +103,91 @@ class Shaper:
             return font is not None and font.advance(ch) < 0.6
         return test
 
-    def latin_cells(self, role: Role, size: float, cell: float, field: str) -> Callable[[str], int]:
-        """Cells a Latin run needs: its width rounded, never squeezed by more than 8 %."""
-        def measure(text: str) -> int:
-            width = sum(f.advance(c) * size for c in text
-                        if (f := self.font(role, c, field)) is not None)
-            cells = max(1, round(width / cell))
-            if (cells * cell - width) / max(1, len(text)) < -0.08 * size:
-                cells += 1
-            return cells
-        return measure
+    def measure(self, role_at: RoleAt, size: float, field: str) -> Callable[[str, int], float]:
+        """Natural width of a narrow run in its own font (digits, Latin, ××)."""
+        def width(text: str, start: int) -> float:
+            total = 0.0
+            for k, ch in enumerate(text):
+                font = self.font(role_at(start + k), ch, field)
+                if font is not None:
+                    total += font.advance(ch) * size
+            return total
+        return width
 
-    def break_text(self, text: str, width: int, first_indent: int, rest_indent: int,
-                   role: Role, size: float, cell: float, field: str) -> list[list[Placed]]:
-        """Line-break with this role's real glyph widths."""
-        return break_paragraph(text, width, first_indent, rest_indent,
-                               self.latin_cells(role, size, cell, field), self.narrow(role, field))
+    def set_paragraph(self, text: str, width: float, size: float, cell: float, field: str,
+                      first_indent: float = 0.0, rest_indent: float = 0.0, justify: bool = True,
+                      role_at: RoleAt = lambda _i: Role.FANGSONG) -> list[Line]:
+        """Break and justify with this role's real glyph widths (see justify.py)."""
+        return layout_paragraph(text, width, cell, self.measure(role_at, size, field),
+                                self.narrow(Role.FANGSONG, field), first_indent, rest_indent, justify,
+                                self.room(role_at, size, cell))
 
-    def balanced(self, text: str, width: int, role: Role, size: float, field: str) -> list[str]:
-        return balanced_lines(text, width, self.latin_cells(role, size, size, field),
-                              self.narrow(role, field))
-
-    def grid_runs(self, placed: Iterable[Placed], role_at: RoleAt, x_left: float, y: float,
-                  size: float, cell: float, field: str) -> list[TextRun]:
-        glyphs: list[Glyph] = []
-        for item in placed:
-            if item.part.latin:
-                glyphs.extend(self._latin_glyphs(item, role_at, x_left, size, cell, field))
+    def room(self, role_at: RoleAt, size: float, cell: float) -> Callable[[str, int], float | None]:
+        """White a compressible mark has on its open side in its font, less a hairline,
+        so a compressed mark never touches its neighbour (a centred 。 gives less)."""
+        def white(ch: str, start: int) -> float | None:
+            font = self.fonts.font_for(role_at(start), ch)
+            ink = font.ink(ch) if font is not None else None
+            if ink is None:
+                return None
+            if ch in NO_END:  # opening marks: white on the left
+                side = ink[0] * size
             else:
-                glyphs.extend(self._cell_glyphs(item, role_at, x_left, size, cell, field))
+                side = cell - ink[1] * size
+            return side - 0.08 * size
+        return white
+
+    def title(self, text: str, max_width: float, size: float, field: str) -> list[str]:
+        role_at: RoleAt = lambda _i: Role.XIAOBIAOSONG
+        return title_lines(text, max_width, size, self.measure(role_at, size, field),
+                           self.narrow(Role.XIAOBIAOSONG, field))
+
+    def line_runs(self, line: Line, x_left: float, y: float, size: float, cell: float, field: str,
+                  role_at: RoleAt = lambda _i: Role.FANGSONG) -> list[TextRun]:
+        """The glyphs of a set line from ``x_left`` (the line box's left edge)."""
+        glyphs: list[Glyph] = []
+        for piece in line.pieces:
+            x = x_left + line.indent + piece.x
+            if piece.latin:
+                for k, ch in enumerate(piece.text):
+                    font = self.font(role_at(piece.start + k), ch, field)
+                    if font is None:
+                        continue
+                    adv = font.advance(ch) * size
+                    glyphs.append((x, ch, font, adv))
+                    x += adv
+                continue
+            step = piece.advance / len(piece.text)
+            for k, ch in enumerate(piece.text):
+                font = self.font(role_at(piece.start + k), ch, field)
+                if font is not None:
+                    gx = self._cell_x(x - piece.cut_left, ch, font, size, cell)
+                    if piece.advance < cell - 0.01:
+                        gx = self._inside(gx, x, piece.advance, ch, font, size)
+                    glyphs.append((gx, ch, font, font.advance(ch) * size))
+                x += step
         return runs_from_glyphs(glyphs, y, size)
 
-    def _cell_glyphs(self, item: Placed, role_at: RoleAt, x_left: float, size: float,
-                     cell: float, field: str) -> Iterable[Glyph]:
-        for k, ch in enumerate(item.part.text):
-            font = self.font(role_at(item.part.start + k), ch, field)
-            if font is None:
-                continue
-            x = x_left + (item.col + k) * cell
-            adv = font.advance(ch) * size
-            if adv < cell * _NARROW:  # e.g. narrow “” in WenQuanYi: hug the text side
-                if ch in NO_END:
-                    x += cell - adv
-                elif ch not in NO_START:
-                    x += (cell - adv) / 2
-            yield (x, ch, font, adv)
+    @staticmethod
+    def _inside(gx: float, box: float, width: float, ch: str, font: LoadedFont, size: float) -> float:
+        """A compressed mark whose ink is not where GB fonts put it (a centred 。 in a
+        Taiwan-style font) is moved so its ink stays inside the narrowed box."""
+        ink = font.ink(ch)
+        if ink is None:
+            return gx
+        left, right = gx + ink[0] * size, gx + ink[1] * size
+        if right > box + width:
+            gx -= min(right - (box + width), max(0.0, left - box))
+        elif left < box:
+            gx += min(box - left, max(0.0, box + width - right))
+        return gx
 
-    def _latin_glyphs(self, item: Placed, role_at: RoleAt, x_left: float, size: float,
-                      cell: float, field: str) -> list[Glyph]:
-        chars = []
-        for k, ch in enumerate(item.part.text):
-            font = self.font(role_at(item.part.start + k), ch, field)
-            if font is not None:
-                chars.append((ch, font, font.advance(ch) * size))
-        if not chars:
-            return []
-        width = sum(adv for _c, _f, adv in chars)
-        room = item.part.cells * cell - width
-        # Squeeze a run that is a little too wide; centre one that is narrower than its
-        # cells, so "3次" reads like a full-width digit instead of "3 次".
-        spacing = min(0.0, room / len(chars))
-        x, glyphs = x_left + item.col * cell + (room - spacing * len(chars)) / 2, []
-        for ch, font, adv in chars:
-            glyphs.append((x, ch, font, adv))
-            x += adv + spacing
-        return glyphs
+    @staticmethod
+    def _cell_x(x: float, ch: str, font: LoadedFont, size: float, cell: float) -> float:
+        adv = font.advance(ch) * size
+        if adv < cell * _NARROW:  # e.g. narrow “” in WenQuanYi: hug the text side
+            if ch in NO_END:
+                return x + cell - adv
+            if ch not in NO_START:
+                return x + (cell - adv) / 2
+        return x

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from itertools import accumulate
 
-from .flow import FlowBlock, FlowBuilder
+from .flow import FlowBlock, FlowBuilder, FlowLine
 from .fonts import Role
 from .geometry import LayoutConfig
 from .items import Rule, TextRun
@@ -34,17 +34,17 @@ class _Row:
 def _cell_lines(cell: TableCell, x0: float, x1: float, shaper: Shaper, cfg: LayoutConfig,
                 field: str) -> list[list[TextRun]]:
     size = cfg.small_size
-    capacity = max(1, int((x1 - x0 - 2 * H_PAD) // size))
+    room = max(size, x1 - x0 - 2 * H_PAD)
     role = Role.HEITI if cell.header else Role.FANGSONG
+    role_at = lambda _i: role  # noqa: E731
     paragraphs = cell.text.split("\n") if cell.text else []
-    if cell.header:  # labels wrap into even lines: "对象说明/或表态", not "对象说明或表/态"
-        paragraphs = [line for p in paragraphs for line in shaper.balanced(p, capacity, role, size, field)]
+    centred = cell.align == "center" or cell.header
     out = []
     for paragraph in paragraphs:
-        for placed in shaper.break_text(paragraph, capacity, 0, 0, role, size, size, field):
-            used = (placed[-1].col + placed[-1].part.cells) * size if placed else 0
-            left = (x0 + x1 - used) / 2 if cell.align == "center" else x0 + H_PAD
-            out.append(shaper.grid_runs(placed, lambda _i: role, left, 0.0, size, size, field))
+        for line in shaper.set_paragraph(paragraph, room, size, size, field, justify=not centred,
+                                         role_at=role_at):
+            left = (x0 + x1 - line.width) / 2 if centred else x0 + H_PAD
+            out.append(shaper.line_runs(line, left, 0.0, size, size, field, role_at))
     return out
 
 
@@ -92,11 +92,13 @@ def table_flow(table: TableSpec, shaper: Shaper, cfg: LayoutConfig,
     total = sum(table.widths)
     xs = [cfg.x0 + cfg.width * acc / total for acc in accumulate((0.0,) + table.widths)]
     out: list = []
-    if table.caption:  # centred by whole cells so it stays on the body grid
-        placed, cells = builder.cells_of(table.caption, "表格标题")
-        line = builder.placed_line(placed, (cfg.cols - cells) // 2, "表格标题", Role.HEITI)
-        line.keep_with_next = True
-        out.append(line)
+    if table.caption:  # one blank line above the caption, which stays with the table
+        set_caption = builder.set_one(table.caption, "表格标题", Role.HEITI)
+        runs = builder.one_line(table.caption, "表格标题", cfg.x0 + (cfg.width - set_caption.width) / 2,
+                                Role.HEITI)
+        blank = builder.blank()
+        blank.keep_with_next = True
+        out += [blank, FlowLine(runs, keep_with_next=True)]
     headers: list[FlowBlock] = []
     for r, row in enumerate(table.rows):
         laid = _layout_row(row, xs, shaper, cfg, f"表格第{r + 1}行")

@@ -66,31 +66,49 @@ def test_every_page_is_a4(rendered):
             assert abs(page.width - A4_W) < 0.01 and abs(page.height - A4_H) < 0.01, name
 
 
-def _on_grid(char) -> bool:
-    offset = (origin_x(char) - X0) / CELL
-    if abs(offset - round(offset)) * CELL <= TOL:
-        return True
-    width = char["x1"] - char["x0"]  # a narrow mark aligned inside its own cell
-    return width < 0.9 * CELL and int(offset + 1e-6) * CELL - TOL <= origin_x(char) - X0 \
-        and origin_x(char) - X0 + width <= (int(offset + 1e-6) + 1) * CELL + TOL
+JUSTIFY_TOL = 0.3 * MM
+CLOSING_MARKS = set("，。、；：？！）〕】］｝〉》」』〗”’")
 
 
-@pytest.mark.parametrize("name", ["长信函", "长文件", "提醒函", "纪律检查建议书", "限期整改通知书"])
-def test_body_characters_sit_on_the_28_column_grid(rendered, name):
-    signature = "中共××县纪律检查委员会"
+def _right_edge_ok(char) -> bool:
+    """A line's last glyph ends on the 版心's right edge (184 mm) within 0.3 mm; a closing
+    mark may stand there at half width (compressed, as Chinese typesetting allows)."""
+    if char["text"] in CLOSING_MARKS:
+        return origin_x(char) + CELL / 2 - JUSTIFY_TOL <= X1 <= origin_x(char) + CELL + JUSTIFY_TOL
+    return abs(origin_x(char) + min(char["adv"], CELL) - X1) <= JUSTIFY_TOL
+
+
+def _continued(lines, i) -> bool:
+    """Line i is not its paragraph's last: the next line starts flush at the margin."""
+    return i + 1 < len(lines) and abs(origin_x(lines[i + 1].chars[0]) - X0) <= JUSTIFY_TOL
+
+
+@pytest.mark.parametrize("name", ["长信函", "长文件", "提醒函", "纪律检查建议书", "限期整改通知书", "函询通知书"])
+def test_every_non_final_line_ends_on_the_right_edge(rendered, name):
     checked = 0
     for page in pages(rendered[name]):
-        for line in body_lines(page):
-            if line.text == signature:  # 署名 is centred on the date, not gridded [STD 7.3.5.1]
-                continue
-            for i, char in enumerate(line.chars):
-                if char["text"].isascii():
-                    prev = line.chars[i - 1] if i else None
-                    assert prev is None or char["x0"] >= prev["x1"] - TOL  # Latin never overlaps
-                    continue
-                assert _on_grid(char), (name, line.text, char["text"], (origin_x(char) - X0) / CELL)
+        lines = [ln for ln in body_lines(page) if ln.chars and ln.text != "内部"]
+        for i, line in enumerate(lines):
+            if _continued(lines, i):
+                assert _right_edge_ok(line.chars[-1]), (name, line.text, (origin_x(line.chars[-1]) - X0) / MM)
                 checked += 1
-    assert checked > 200
+    assert checked >= 3
+
+
+@pytest.mark.parametrize("name", ["长信函", "长文件", "提醒函", "纪律检查建议书"])
+def test_lines_begin_flush_and_digits_take_their_natural_width(rendered, name):
+    digits = 0
+    for page in pages(rendered[name]):
+        for line in body_lines(page):
+            start = (origin_x(line.chars[0]) - X0) / CELL
+            # flush at the margin, or a paragraph's 2-字 indent, or a signature further right
+            assert abs(start - round(start)) * CELL <= TOL or start > 4, (name, line.text, start)
+            for a, b in zip(line.chars, line.chars[1:]):
+                if a["text"].isdigit() and b["text"].isdigit():  # inside a number: no gap
+                    assert origin_x(b) - (origin_x(a) + a["adv"]) <= 0.25 * 16, (name, line.text)
+                    assert a["adv"] < 0.7 * CELL  # half-width digits, not a whole cell each
+                    digits += 1
+    assert digits > 3
 
 
 @pytest.mark.parametrize("name", ["长信函", "长文件", "纪律检查建议书", "谈话提醒通知书"])
@@ -106,7 +124,8 @@ def test_nothing_runs_past_the_text_block(rendered):
     for name, data in rendered.items():
         for page in pages(data):
             for char in page.chars:
-                assert char["x0"] >= X0 - TOL and char["x1"] <= X1 + TOL, (name, char["text"])
+                right = char["x0"] + (CELL / 2 if char["text"] in CLOSING_MARKS else char["adv"])
+                assert char["x0"] >= X0 - TOL and right <= X1 + TOL, (name, char["text"])
                 assert char["top"] >= 25 * MM - TOL  # the 信函 mark starts 30 mm down
                 assert page.height - char["bottom"] >= 20 * MM  # page numbers sit 7 mm below the 版心
 
@@ -135,7 +154,8 @@ def test_generated_paragraphs_render_within_the_grid(fonts, text):
     for page in pages(data):
         _check_kinsoku(page)
         for char in page.chars:
-            assert X0 - TOL <= char["x0"] and char["x1"] <= X1 + TOL
+            right = char["x0"] + (CELL / 2 if char["text"] in CLOSING_MARKS else char["adv"])
+            assert X0 - TOL <= char["x0"] and right <= X1 + TOL
 
 
 # --- fonts and colours ---------------------------------------------------------------
@@ -330,7 +350,8 @@ def test_task_table_splits_and_repeats_its_header(rendered):
         header = [ln for ln in lines_of(page, 14.0) if "问题" in ln.text and "措施" in ln.text]
         assert header, "header row missing on a continuation page"
         for char in page.chars:
-            assert X0 - TOL <= char["x0"] and char["x1"] <= X1 + TOL
+            right = char["x0"] + (CELL / 2 if char["text"] in CLOSING_MARKS else char["adv"])
+            assert X0 - TOL <= char["x0"] and right <= X1 + TOL
 
 
 def test_talk_record_form(rendered):
@@ -374,7 +395,8 @@ def test_long_title_wraps_into_centred_lines_and_note_follows_the_date(fonts):
     assert len(titles) == 2 and "".join(t.text for t in titles) == title.replace("××", "××")
     for line in titles:
         assert abs((line.chars[0]["x0"] + line.chars[-1]["x1"]) / 2 - CENTRE) <= TOL
-    assert abs(len(titles[0].chars) - len(titles[1].chars)) <= 2  # balanced, not long-short
+    for word in ("落实", "全面从严治党", "主体责任", "监督建议书"):   # wrapped between words
+        assert any(word in line.text for line in titles), word
     number, date = _line_with(data, r"2026年11月29日")
     note = next(ln for ln in lines_of(pages(data)[number - 1]) if ln.text.startswith("（联系人"))
     assert note.text.endswith("）") and abs(date.baseline - note.baseline - CFG.pitch) < 0.1
