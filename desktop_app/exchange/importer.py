@@ -36,7 +36,7 @@ from typing import Any, Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from desktop_app.errors import UserFacingError
+from desktop_app.errors import UserFacingError, describe
 from desktop_app.filenames import clean_name, inside
 from desktop_app.security import authz
 from desktop_app.security.roles import Permission
@@ -340,6 +340,9 @@ def commit_import(s: Session, p: PreparedImport, *,
                 backup.unlink(missing_ok=True)
             if _is_refusal(exc):
                 record_refusal(s, p.source, p.sha256, p.header["sender"], exc)
+            if isinstance(exc, (sqlite3.Error, OSError)) and describe(exc):
+                log.error("import of %s failed", p.package_id, exc_info=True)
+                raise UserFacingError(f"导入未能完成，数据库未改动：{describe(exc)}") from exc
             raise
         if new_instance:
             s.instance = new_instance

@@ -21,6 +21,7 @@ from desktop_app.domain.registry import FAMILIES
 from desktop_app.domain.schema import COMMON_NAMES, SENSITIVITIES, Family, Kind
 from desktop_app.domain.vocab import choices, workflows
 from desktop_app.filenames import is_clean
+from desktop_app.store.records import ledger_counter_parts
 
 from . import vectors
 from .jsonsafe import loads_strict
@@ -195,6 +196,8 @@ def _common_problem(fam: Family, row: Mapping[str, Any]) -> str | None:
         return "作废标志不正确"
     if not _text(row["void_reason"], 500) or not _text(row["ledger_no"], 64):
         return "作废理由或台账编号格式不正确"
+    if row["ledger_no"] and not _ledger_no_ok(row["ledger_no"]):
+        return f"台账编号“{shown(row['ledger_no'], 30)}”格式不正确"
     for name in ("created_at", "updated_at"):
         if not is_timestamp(row[name]):
             return f"时间“{name}”格式不正确"
@@ -202,6 +205,18 @@ def _common_problem(fam: Family, row: Mapping[str, Any]) -> str | None:
         if not _text(row[name], 100, null=False):
             return "录入人格式不正确"
     return _stamp_problem(row)
+
+
+def _ledger_no_ok(text: str) -> bool:
+    """One line; where it ends like a counted number (…-年份-序号), the digits are ASCII
+    and bounded, as ``store.records.observe_ledger_no`` needs them."""
+    if "\n" in text or "\r" in text:
+        return False
+    head, _, seq = text.rpartition("-")
+    _, _, year = head.rpartition("-")
+    if seq.isdigit() and year.isdigit():
+        return ledger_counter_parts(seq, year)
+    return True
 
 
 def _shared_problem(row: Mapping[str, Any]) -> str | None:

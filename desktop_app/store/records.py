@@ -191,6 +191,13 @@ def next_ledger_no(conn: sqlite3.Connection, office: str, prefix: str, year: int
     return f"{key}-{year}-{row[0]}"
 
 
+def ledger_counter_parts(seq: str, year: str) -> bool:
+    """Year and sequence of a 台账编号 that a counter may be raised to: ASCII digits
+    of a sane length (an imported "…-²" or a 30-digit number must not reach SQLite)."""
+    return (seq.isascii() and seq.isdigit() and len(seq) <= 12
+            and year.isascii() and year.isdigit() and len(year) == 4)
+
+
 def observe_ledger_no(conn: sqlite3.Connection, ledger_no: str | None) -> None:
     """Raise our counter past a number another workstation of this office used
     (seen in an imported row), so that our next number does not repeat it."""
@@ -198,7 +205,7 @@ def observe_ledger_no(conn: sqlite3.Connection, ledger_no: str | None) -> None:
         return
     head, _, seq = ledger_no.rpartition("-")
     key, _, year = head.rpartition("-")
-    if not (seq.isdigit() and year.isdigit() and key):
+    if not (ledger_counter_parts(seq, year) and key):
         return
     conn.execute("INSERT INTO ledger_counter (prefix, year, last) VALUES (?, ?, ?)"
                  " ON CONFLICT (prefix, year) DO UPDATE SET last = max(last, excluded.last)",

@@ -117,6 +117,8 @@ def _talk(county, ids, **changes):
     (lambda c, i: _talk(c, i, created_at="下午三点"), "时间"),
     (lambda c, i: _talk(c, i, person_ids='{"a": 1}'), "列表"),
     (lambda c, i: _talk(c, i, person_ids="[" * 5000 + "]" * 5000), "列表"),
+    (lambda c, i: _talk(c, i, ledger_no="CNTY-A-TH-2026-" + "9" * 30), "台账编号"),
+    (lambda c, i: _talk(c, i, ledger_no="CNTY-A-TH-2026-²"), "台账编号"),
     (lambda c, i: dict(_talk(c, i), _counter=2 ** 63 - 1, _vv={c.s.instance: 2 ** 63 - 1}),
      "版本"),
 ])
