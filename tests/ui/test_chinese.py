@@ -93,3 +93,29 @@ def test_window_titles_name_the_program_once(window, ctx, qtbot):
         qtbot.addWidget(w)
     for w in (window, record, picker, setup, login):
         assert shown_title(w).count(PROGRAM) == 1, shown_title(w)
+
+
+def test_no_english_on_any_page_or_record_window(window, ctx, qtbot):
+    from desktop_app.domain.registry import FAMILIES
+    from ui.pages.navigation import CONFLICTS, DASHBOARD, DOSSIER, EXCHANGE, SEARCH
+
+    from uihelp import english_in, visible_texts
+    # keys an administrator types into a template's JSON or a report's code name:
+    # the help text must name them as they are typed
+    typed_keys = {"number_prefix", "title", "body", "talk_county"}
+    found = {}
+    for key in (DASHBOARD, SEARCH, DOSSIER, EXCHANGE, CONFLICTS, *FAMILIES):
+        window.show_page(key)
+        found[key] = english_in(visible_texts(window), typed_keys)
+    for family in FAMILIES:
+        d = RecordDialog(ctx, family)
+        qtbot.addWidget(d)
+        found[f"新建{family}"] = english_in(visible_texts(d), typed_keys)
+        page = window.show_page(family)
+        if page.model.rowCount():
+            d = RecordDialog(ctx, family, page.model.rows[0].id)
+            qtbot.addWidget(d)
+            found[family + "记录"] = english_in(visible_texts(d), typed_keys)
+    guide = window.show_guide()
+    found["使用说明"] = english_in(visible_texts(guide) + [guide.browser.toPlainText()])
+    assert not {k: v for k, v in found.items() if v}

@@ -4,11 +4,12 @@ another record with a reason, and search for a two-character word."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 
 from desktop_app.domain.deadlines import Level
 from desktop_app.services import records
 from ui.pages.navigation import DASHBOARD, SEARCH
-from ui.widgets.pickers import PickerDialog
+from ui.widgets.pickers import NAME_ROLE, PickerDialog
 
 from uihelp import close_window, double_click_row, open_dialogs, record_windows, type_text
 
@@ -26,8 +27,21 @@ def _type(qtbot, dialog, field: str, text: str) -> None:
     type_text(qtbot, target, text)
 
 
-def _pick(monkeypatch, qtbot, dialog, field: str, choice: list[tuple[str, str]]) -> None:
-    monkeypatch.setattr(PickerDialog, "ask", classmethod(lambda cls, *a, **k: choice))
+def _pick(monkeypatch, qtbot, dialog, field: str, name: str) -> None:
+    """The real picker, driven by keys: type the name, Enter (and Ctrl+Enter to
+    finish a multi-select picker). Only its modal exec() is replaced."""
+    def drive(cls, ctx, family, *, multi=False, selected=None, parent=None):
+        picker = cls(ctx, family, multi=multi, selected=selected, parent=parent)
+        qtbot.addWidget(picker)
+        picker.show()
+        type_text(qtbot, picker.search, name)
+        qtbot.waitUntil(lambda: picker.list.count() > 0
+                        and picker.list.currentItem().data(NAME_ROLE) == name)
+        qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+        if multi:
+            qtbot.keyClick(picker.search, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        return picker.chosen() if picker.result() == QDialog.DialogCode.Accepted else None
+    monkeypatch.setattr(PickerDialog, "ask", classmethod(drive))
     editor = dialog.form.editors[field]
     qtbot.mouseClick(getattr(editor, "pick", None) or editor.add, Qt.MouseButton.LeftButton)
 
@@ -53,7 +67,9 @@ def _add_person(window, ctx, qtbot, monkeypatch) -> tuple[str, str]:
     d.form.editors["gender"].setCurrentText("男")
     _type(qtbot, d, "position", "党委副书记")
     unit = page.model.rows[0].get("unit_id")
-    _pick(monkeypatch, qtbot, d, "unit_id", [(unit, "某单位")])
+    unit_name = next(e.name for e in ctx.directory.get("unit") if e.id == unit)
+    _pick(monkeypatch, qtbot, d, "unit_id", unit_name)
+    assert d.form.editors["unit_id"].value() == unit
     qtbot.mouseClick(d.save_close_button, Qt.MouseButton.LeftButton)
     assert not d.isVisible()
     assert page.model.total == before + 1
@@ -67,7 +83,7 @@ def _record_talk(ctx, qtbot, monkeypatch, window, person_id: str):
     d = _only_dialog("talk")
     d.form.editors["talk_type"].setCurrentText("约谈")
     _type(qtbot, d, "reason", "公务接待超标准")
-    _pick(monkeypatch, qtbot, d, "person_ids", [(person_id, "闻喆")])
+    _pick(monkeypatch, qtbot, d, "person_ids", "闻喆")
     _type(qtbot, d, "talkers", "王主任、李科长")
     _type(qtbot, d, "talk_date", "2026-03-09")
     d.form.editors["has_rectification"].setChecked(True)

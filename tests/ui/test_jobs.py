@@ -36,23 +36,31 @@ def _slow(seconds: float):
 
 
 def test_long_job_keeps_the_event_loop_ticking(runner, qtbot):
-    ticks = []
+    """The job cannot end unless the GUI thread keeps ticking while it runs: it
+    waits for thirty ticks of a GUI timer (a condition, not a time; how fast
+    the loop ticks is measured in benchmarks/)."""
+    ticked, ticks = threading.Event(), []
+
+    def tick():
+        ticks.append(1)
+        if len(ticks) >= 30:
+            ticked.set()
     timer = QTimer(interval=5)
-    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.timeout.connect(tick)
     timer.start()
     results = []
 
+    def work(s, job):
+        seen = ticked.wait(120)
+        return threading.get_ident(), seen, s.conn.execute("SELECT count(*) FROM talk").fetchone()[0]
+
     def done(value):
         results.append((value, QThread.currentThread() is QApplication.instance().thread()))
-    job = runner.run(_slow(0.6), on_done=done)
-    with qtbot.waitSignal(job.finished, timeout=5000):
-        pass
+    runner.run(work, on_done=done)
+    qtbot.waitUntil(lambda: bool(results), timeout=130_000)
     timer.stop()
-    (worker_thread, talks), on_gui_thread = results[0]
-    assert on_gui_thread and worker_thread != threading.get_ident() and talks > 0
-    assert len(ticks) > 40                                   # ~120 possible in 0.6 s
-    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
-    assert max(gaps) < 0.1                                   # never blocked 100 ms
+    (worker_thread, seen, talks), on_gui_thread = results[0]
+    assert seen and on_gui_thread and worker_thread != threading.get_ident() and talks > 0
 
 
 def test_progress_dialog_appears_and_cancel_stops_the_job(runner, qtbot, monkeypatch):
@@ -64,23 +72,26 @@ def test_progress_dialog_appears_and_cancel_stops_the_job(runner, qtbot, monkeyp
     dialog = next(w for w in QApplication.topLevelWidgets()
                   if isinstance(w, QProgressDialog) and w.isVisible())
     assert "正在做一件很慢的事" in dialog.labelText()
-    started = time.monotonic()
     cancel = next(b for b in dialog.findChildren(QPushButton) if b.text() == "取消")
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not job.running, timeout=3000)
-    assert time.monotonic() - started < 1.0
+    qtbot.waitUntil(lambda: not job.running, timeout=8000)         # the job would run 10 s
     assert not done and not runner.failures                  # cancelled: silent
 
 
 def test_cancel_interrupts_a_running_query(runner, qtbot):
+    """A query that would run for minutes ends when cancelled. Cancel is pressed
+    until it takes (the first may come before the query has started)."""
     slow_sql = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000000)"
                 " SELECT count(*) FROM n")
-    job = runner.run(lambda s, j: s.conn.execute(slow_sql).fetchone())
-    time.sleep(0.2)
-    started = time.monotonic()
-    job.cancel()
-    qtbot.waitUntil(lambda: not job.running, timeout=3000)
-    assert time.monotonic() - started < 1.0 and not runner.failures
+    started, done = threading.Event(), []
+
+    def work(s, j):
+        started.set()
+        return s.conn.execute(slow_sql).fetchone()
+    job = runner.run(work, on_done=done.append)
+    qtbot.waitUntil(started.is_set, timeout=30_000)
+    qtbot.waitUntil(lambda: (job.cancel(), not job.running)[1], timeout=30_000)
+    assert not done and not runner.failures
 
 
 def test_newer_job_with_same_key_supersedes(runner, qtbot):
