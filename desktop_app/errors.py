@@ -36,6 +36,38 @@ class Cancelled(Exception):
     """Long work stopped because the user asked it to."""
 
 
+class FileInUseError(UserFacingError):
+    """Writing over a file that another program holds open (a PDF in a reader, an
+    .xlsx in WPS or Excel, a backup being scanned): Windows refuses the write. The
+    GUI offers 重试 (ui.jobs), the CLI prints the line and exits 1."""
+
+    def __init__(self, path):
+        super().__init__(f"文件“{path}”正被其他程序打开，请关闭后重试。")
+        self.path = path
+
+
+def file_in_use(exc: BaseException):
+    """The path of the file another program holds open, when ``exc`` says so: a
+    FileInUseError, or a PermissionError / sharing violation on a file that exists
+    (the target of ``os.replace(tmp, target)`` is ``filename2``). None otherwise:
+    a missing folder or a read-only file is another problem."""
+    import errno
+    import os
+    if isinstance(exc, FileInUseError):
+        return exc.path
+    if not isinstance(exc, OSError):
+        return None
+    winerror = getattr(exc, "winerror", None)
+    if not (isinstance(exc, PermissionError) or winerror in (5, 32, 33) or exc.errno == errno.EBUSY):
+        return None
+    for name in (exc.filename2, exc.filename):
+        if name and os.path.isfile(name):
+            if not os.access(name, os.W_OK):      # read-only attribute: not "in use"
+                return None
+            return name
+    return None
+
+
 # ---------------------------------------------------------------- errors from SQLite and the OS
 
 def describe(exc: BaseException) -> str | None:
@@ -91,6 +123,9 @@ def _os_line(exc: OSError) -> str:
         return f"磁盘空间已满，无法写入{where}。请清理磁盘空间后重试。"
     if code == errno.EROFS or winerror == 19:
         return f"{where}所在的磁盘是只读的（如写保护的 U 盘或光盘），不能写入。"
+    busy = file_in_use(exc)
+    if busy is not None:
+        return f"文件“{busy}”正被其他程序打开（如 WPS、Excel 或 PDF 阅读器），请关闭后重试。"
     if winerror in (32, 33) or code == errno.EBUSY:
         return f"{where}正被其他程序使用（如 WPS、Excel 或杀毒软件）。请关闭后重试。"
     if isinstance(exc, PermissionError):

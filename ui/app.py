@@ -33,7 +33,7 @@ def install_translators(app: QApplication) -> list[QTranslator]:
     QLocale.setDefault(ZH_CN)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     loaded = []
-    for name in ("qtbase", "qt"):
+    for name in ("qtbase",):              # the wheel and the bundle have no qt_zh_CN.qm
         tr = QTranslator(app)
         if tr.load(ZH_CN, name, "_", folder):
             app.installTranslator(tr)
@@ -179,6 +179,19 @@ class Startup(QObject):
 
 def run_gui(data_dir: Path, demo: bool) -> int:
     app = make_application()
+    from ui.single_instance import SingleInstance
+    guard = SingleInstance(data_dir)
+    if not guard.acquire():                   # another window has this folder
+        if guard.message:
+            dialogs.show_error(None, guard.message, "监督台账已在运行")
+        return 1 if guard.message else 0
+    try:
+        return _run(app, data_dir, demo)
+    finally:
+        guard.release()
+
+
+def _run(app: QApplication, data_dir: Path, demo: bool) -> int:
     app.setQuitOnLastWindowClosed(False)      # the progress dialog of the demo is not the end
     from ui.security.integrate import sign_in
     startup = Startup(data_dir, demo, login=sign_in)

@@ -32,6 +32,16 @@ def ask_yes_no(parent: QWidget | None, question: str, title: str = "请确认") 
     return answer == QMessageBox.StandardButton.Yes
 
 
+def ask_retry(parent: QWidget | None, message: str, title: str = "文件正被占用") -> bool:
+    """重试 or 取消 (a file another program holds open); True for 重试."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.NoButton, parent)
+    retry = box.addButton("重试", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(retry)
+    box.exec()
+    return box.clickedButton() is retry
+
+
 def choice_box(parent: QWidget | None, title: str, question: str, options: list[str]):
     """The message box of ``ask_choice`` and its answer buttons (screenshots use it too)."""
     box = QMessageBox(QMessageBox.Icon.Question, title, question, QMessageBox.StandardButton.Cancel,

@@ -21,7 +21,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from desktop_app.errors import Cancelled, UserFacingError
+from desktop_app.errors import Cancelled, FileInUseError, UserFacingError, file_in_use
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +85,8 @@ class Job(QObject):
         self.on_done: Callable | None = None
         self.on_error: Callable | None = None
         self.parent_widget: QWidget | None = None
+        # submits the same work again (a file another program held open: 重试)
+        self.resubmit: Callable[[], Job] | None = None
 
     def cancel(self) -> None:
         self.context.cancel()
@@ -222,6 +224,8 @@ class Jobs(QObject):
         signals.done.connect(lambda result: self._finish(job, key, dialog, True, result))
         signals.failed.connect(lambda exc: self._finish(job, key, dialog, False, exc))
         job.on_done, job.on_error, job.parent_widget = on_done, on_error, parent
+        job.resubmit = lambda: self.run(fn, on_done=on_done, on_error=on_error, title=title,
+                                        parent=parent, key=key, session=session)
         self.pool.start(runnable)
         return job
 
@@ -251,6 +255,12 @@ class Jobs(QObject):
         gave one (a form shows it beside the field), else to the error dialog; any
         other exception is a bug and goes to the crash dialog."""
         if isinstance(exc, Cancelled):
+            return
+        busy = file_in_use(exc)
+        if busy is not None and job is not None and job.resubmit is not None:
+            from ui import dialogs
+            if dialogs.ask_retry(parent, str(FileInUseError(busy))):
+                job.resubmit()
             return
         if on_error is not None and isinstance(exc, UserFacingError):
             on_error(exc)
@@ -287,6 +297,8 @@ class SyncJobs(Jobs):
             on_error: Callable | None = None, title: str | None = None,
             parent: QWidget | None = None, key: Any = None, session: bool = True) -> Job:
         job = Job(title, self)
+        job.resubmit = lambda: self.run(fn, on_done=on_done, on_error=on_error, title=title,
+                                        parent=parent, key=key, session=session)
         try:
             result = _call(fn, job.context, self.sessions if session else None)
         except BaseException as exc:
