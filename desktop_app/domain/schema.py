@@ -9,6 +9,7 @@ in one place and the machinery written once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import StrEnum
 from typing import Any
 
@@ -102,11 +103,16 @@ class Family:
     master: bool = False      # person / unit: the subjects of the ledgers
     extra: dict = field(default_factory=dict)
 
+    @cached_property
+    def _by_name(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
+
     def field(self, name: str) -> Field:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise KeyError(name)
+        # a dict, not a scan: the write path asks for fields millions of times in a bulk load
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise KeyError(name) from None
 
     @property
     def field_names(self) -> tuple[str, ...]:
