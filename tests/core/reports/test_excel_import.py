@@ -291,3 +291,33 @@ def test_gbk_csv_with_utf8_name_and_unknown_family(demo, tmp_path):
     path.write_bytes("谈话类型,谈话事由\n谈话提醒,节前\n".encode("gb18030"))
     _refused(demo, path, match="没有对应")
     _refused(demo, path, "没有这类", match="没有“没有这类”这类记录")
+
+
+def test_ods_with_a_merged_title(demo, tmp_path):
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import CoveredTableCell, Table, TableCell, TableRow
+    from odf.text import P
+
+    def row(*values, span=None):
+        tr = TableRow()
+        for i, v in enumerate(values):
+            cell = TableCell(valuetype="string", numbercolumnsspanned=span) if span and i == 0 \
+                else TableCell(valuetype="string")
+            cell.addElement(P(text=v))
+            tr.addElement(cell)
+            if span and i == 0:
+                for _ in range(span - 1):
+                    tr.addElement(CoveredTableCell())
+        return tr
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="警示教育")
+    table.addElement(row("2025年警示教育登记", span=3))
+    table.addElement(row("活动名称", "形式", "日期"))
+    table.addElement(row("廉政党课进机关", "廉政党课", "2025年10月9日"))
+    doc.spreadsheet.addElement(table)
+    path = tmp_path / "登记.ods"
+    doc.save(str(path))
+    got = importer.import_file(demo, path, "warning_session")
+    assert got.ok and got.count("已导入") == 1
+    assert demo.conn.execute("SELECT held_date FROM warning_session WHERE name = '廉政党课进机关'").fetchone()[0] \
+        == "2025-10-09"
