@@ -120,10 +120,13 @@ class PartQuery:
     def _joins(self) -> str:
         if not self.expand:
             return ""
+        # CROSS JOIN fixes the order: the period's records first, their persons looked up by
+        # id. Left to itself SQLite may start from the persons of one rank (an index on
+        # rank) and scan the period's records once per person: minutes at 100k records.
         f = self.fam.field(self.pf)
         if f.kind is Kind.REFS:
-            return f" JOIN json_each(t.{self.pf}) pj JOIN person p ON p.id = pj.value"
-        return f" JOIN person p ON p.id = t.{self.pf}"
+            return f" CROSS JOIN json_each(t.{self.pf}) pj CROSS JOIN person p ON p.id = pj.value"
+        return f" CROSS JOIN person p ON p.id = t.{self.pf}"
 
     def _value_expr(self) -> str | None:
         m, arg = self.measure, self.arg
@@ -200,6 +203,13 @@ class PartQuery:
         if arg["state"] == "overdue":
             self.params.append(self.scope.as_of.isoformat())
         return f"{sql} AND {state})"
+
+    @property
+    def additive(self) -> bool:
+        """Whether the total is the sum of the rows: each record (or person of a record)
+        falls in exactly one row, and the measure adds up."""
+        keyed_by_person = self.dim in ("level", "person") or self.dim == "unit" and self._direct_unit() is None
+        return self.measure in ("count", "persons", "sum") and not keyed_by_person
 
     # -- the queries ---------------------------------------------------------
     def inner(self) -> tuple[str, list[Any]]:

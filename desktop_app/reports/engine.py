@@ -98,9 +98,15 @@ def _figures(conn, defn: ReportDef, col: Column, by: str, scope: Scope) -> tuple
     per_row: dict[Any, float] = {}
     total: float | None = 0.0
     for part in col.parts:
-        sql, params = PartQuery(defn, part, by, scope).aggregate()
+        q = PartQuery(defn, part, by, scope)
+        sql, params = q.aggregate()
+        part_sum = 0.0
         for k, v in conn.execute(sql, params):
             per_row[k] = per_row.get(k, 0.0) + (v or 0.0)
+            part_sum += v or 0.0
+        if q.additive:              # no second pass over the period for the 合计 row
+            total += part_sum
+            continue
         sql, params = PartQuery(defn, part, by, scope, total=True).aggregate()
         row = conn.execute(sql, params).fetchone()
         if part.measure.startswith("avg_workdays"):
