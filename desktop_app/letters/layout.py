@@ -6,7 +6,7 @@ installed font can print stops the job with a message naming it and where it is.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from desktop_app.errors import UserFacingError
 
@@ -36,30 +36,62 @@ def missing_glyphs_message(missing: list[tuple[str, str]]) -> str:
             "请安装包含该字的字体（如含扩展汉字的宋体、仿宋字体），或改用其他写法后重试。")
 
 
-def _with_imprint(fills: list[PageFill], imprint: list, top: float) -> None:
-    """The 版记 sits at the bottom of the last page; if the text reaches it, add a page."""
+def _with_imprint(fills: list[PageFill], imprint: list, top: float, even: bool) -> set[int]:
+    """The 版记 sits at the bottom of the last page; if the text reaches it, add a page.
+    ``even`` (双面印刷): an odd last page sends it to the next, even, page. Returns the
+    1-based numbers of pages that carry no page number [STD 7.5]."""
     if not imprint:
-        return
-    if fills[-1].cursor < top:
+        return set()
+    unnumbered = set()
+    if fills[-1].cursor < top or (even and len(fills) % 2 == 1):
         fills.append(PageFill(top))
+        unnumbered.add(len(fills))  # a page with only the 版记 shows no number
     fills[-1].items.extend(imprint)
+    return unnumbered
+
+
+def tighter(cfg: LayoutConfig) -> list[LayoutConfig]:
+    """The standard's remedy when 署名/日期 would go to a page of their own [STD 7.3.5.5]:
+    less room left for the seal, then a line pitch down to 95 % (≈ 28 pt, the common
+    Word setting) — never "此页无正文"."""
+    seal = replace(cfg, seal_blank_lines=max(1, cfg.seal_blank_lines - 1))
+    return [seal] + [replace(seal, line_pitch=cfg.pitch * f, rows=cfg.rows + 1) for f in (0.975, 0.95)]
 
 
 def compose(spec: LetterSpec, fonts: FontSet, cfg: LayoutConfig | None = None) -> Composed:
     cfg = cfg or LayoutConfig()
     if not fonts.has_cjk:
         raise UserFacingError(NO_FONT_MESSAGE)
+    composed, moved = _compose(spec, fonts, cfg)
+    if moved:
+        for alternative in tighter(cfg):
+            tried, moved = _compose(spec, fonts, alternative)
+            if not moved and len(tried.pages) <= len(composed.pages):
+                return tried
+    return composed
+
+
+def _compose(spec: LetterSpec, fonts: FontSet, cfg: LayoutConfig) -> tuple[Composed, bool]:
     shaper = Shaper(fonts, cfg)
     head = HeadBuilder(spec, shaper, cfg)
     first_items, cursor = head.first_page()
     imprint, imprint_top = head.imprint()
-    fills = paginate(build_flow(spec, shaper, cfg), cursor, cfg, imprint_top - cfg.y_bottom)
+    flow = build_flow(spec, shaper, cfg)
+    fills = paginate(flow, cursor, cfg, imprint_top - cfg.y_bottom)
+    if imprint and spec.imprint_on_even_page:
+        # duplex: text that ends on an odd page needs no room for the 版记, which goes
+        # to the next (even) page anyway
+        free = paginate(flow, cursor, cfg, 0.0)
+        if len(free) % 2 == 1 and len(free) <= len(fills):
+            fills = free
+    moved = any(f.moved_closing for f in fills) and spec.format is not LetterFormat.FORM
     fills[0].items[:0] = first_items
-    _with_imprint(fills, imprint, imprint_top)
+    bare = _with_imprint(fills, imprint, imprint_top, spec.imprint_on_even_page)
     pages: list[Page] = []
     letter = spec.format is LetterFormat.LETTER
     for number, fill in enumerate(fills, 1):
-        page = Page(fill.items, number, not (letter and number == 1), fill.body_rows)
+        shown = not (letter and number == 1) and number not in bare
+        page = Page(fill.items, number, shown, fill.body_rows)
         if page.show_number:  # 信函格式: no number on page 1 [STD 10.1]
             page.items.extend(head.page_number(number))
         if letter and number == 1:
@@ -69,4 +101,4 @@ def compose(spec: LetterSpec, fonts: FontSet, cfg: LayoutConfig | None = None) -
         raise UserFacingError(missing_glyphs_message(shaper.use.missing))
     for ch, field, font in shaper.use.fallbacks:
         log.info("字符「%s」（U+%04X，%s）由备用字体 %s 印出", ch, ord(ch), field, font)
-    return Composed(pages, shaper.use)
+    return Composed(pages, shaper.use), moved

@@ -20,6 +20,7 @@ class PageFill:
     items: list = field(default_factory=list)
     body_rows: list[int] = field(default_factory=list)
     empty: bool = True
+    moved_closing: bool = False  # the last chain (署名/日期 with the last lines) was moved here
 
 
 class Paginator:
@@ -132,9 +133,13 @@ class Paginator:
         self.new_page()
         self.place(item)
 
-    def place_group(self, group: list) -> None:
+    def place_group(self, group: list, last: bool = False) -> None:
+        if len(group) == 1 and isinstance(group[0], FlowBlock) and group[0].split is not None:
+            self.place(group[0])  # a table row splits at a line boundary, no page ends half empty
+            return
         if not self.page.empty and not self.fits(group) and self.fits(group, fresh=True):
             self.new_page()  # move the chain whole; one taller than a page starts right here
+            self.page.moved_closing = last
         if self.fits(group):
             for item in group:
                 self._put(item)
@@ -163,6 +168,7 @@ def paginate(flow: list, first_cursor: float, cfg: LayoutConfig,
     paginator = Paginator(cfg, first_cursor)
     chained = groups(flow)
     for i, group in enumerate(chained):
-        paginator.reserve = reserve if i == len(chained) - 1 else 0.0
-        paginator.place_group(group)
+        last = i == len(chained) - 1
+        paginator.reserve = reserve if last else 0.0
+        paginator.place_group(group, last)
     return paginator.pages

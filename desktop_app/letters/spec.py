@@ -29,6 +29,7 @@ FIELD_LABELS = {
     "date": "成文日期", "cc": "抄送", "report_to": "抄报", "sealed": "是否盖章",
     "mark": "内部标志", "note": "附注", "letterhead": "发文机关标志",
     "printed_by": "印发机关", "printed_on": "印发日期", "table": "表格",
+    "duplex": "双面印刷（版记置于偶数页）",
 }
 MAX_LEN = {"office": 40, "letterhead": 40, "title": 120, "recipient": 300, "signature": 60,
            "mark": 12, "note": 300, "printed_by": 40, "number": 40}
@@ -79,6 +80,12 @@ class LetterSpec:
     # A preview before 发文: the 代字 whose number is not taken yet ("临纪函"), printed
     # as "临纪函〔2026〕　号" so the preview keeps the issued document's layout.
     number_draft: str | None = None
+    # 双面印刷: the 版记 on an even page (gbt9704.md §5); None = on for 文件格式 only.
+    duplex: bool | None = None
+
+    @property
+    def imprint_on_even_page(self) -> bool:
+        return self.format is LetterFormat.FILE if self.duplex is None else self.duplex
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], doc_types: Mapping | None = None) -> "LetterSpec":
@@ -168,6 +175,9 @@ def _from_json(data: Mapping[str, Any], doc_types: Mapping | None) -> LetterSpec
     sealed = data.get("sealed", True)
     if not isinstance(sealed, bool):
         raise ValidationError("sealed", f"{_label('sealed')}应为 true 或 false")
+    duplex = data.get("duplex")
+    if duplex is not None and not isinstance(duplex, bool):
+        raise ValidationError("duplex", f"{_label('duplex')}应为 true 或 false")
     spec = LetterSpec(
         doc_type=doc_type.name, format=fmt,
         office=_text(data, "office", required=True),
@@ -182,7 +192,7 @@ def _from_json(data: Mapping[str, Any], doc_types: Mapping | None) -> LetterSpec
         sealed=sealed, mark=_text(data, "mark"), note=_text(data, "note"),
         letterhead=_text(data, "letterhead"), printed_by=_text(data, "printed_by"),
         printed_on=_optional_date(data, "printed_on"),
-        table=_table(data.get("table")),
+        table=_table(data.get("table")), duplex=duplex,
     )
     validate(spec)
     return spec

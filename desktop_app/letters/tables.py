@@ -7,6 +7,7 @@ would wrap a 时限 column into single characters.
 """
 from __future__ import annotations
 
+import re
 from itertools import accumulate
 
 from .flow import FlowBlock, FlowBuilder, FlowLine
@@ -87,10 +88,49 @@ def _block(row: _Row, start: int, stop: int, cfg: LayoutConfig) -> FlowBlock:
     return FlowBlock(height, items, split=split)
 
 
+_KEEP_WHOLE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d+[%％]?")
+SHORT_CELL = 5   # a cell this short (a name, 办公室主任) is never wrapped: "党组书/记"
+
+
+def _min_width(cell: TableCell, shaper: Shaper, size: float, field: str) -> float:
+    """The narrowest a cell's column may be without breaking a word that must stay whole."""
+    role = Role.HEITI if cell.header else Role.FANGSONG
+
+    def width(text: str) -> float:
+        lines = shaper.set_paragraph(text, 1e6, size, size, field, justify=False, role_at=lambda _i: role)
+        return max((ln.width for ln in lines), default=0.0)
+
+    parts = [p for p in cell.text.split("\n") if p]
+    whole = [p for p in parts if len(p) <= SHORT_CELL] + [m.group() for p in parts for m in _KEEP_WHOLE.finditer(p)]
+    return max([width(w) for w in whole] + [2 * size]) + 2 * H_PAD
+
+
+def column_widths(table: TableSpec, shaper: Shaper, cfg: LayoutConfig) -> list[float]:
+    """The spec's relative widths, widened where content cannot break ("2026年12月31日",
+    "党组书记"), the extra taken from columns that have room to spare."""
+    total = sum(table.widths)
+    widths = [cfg.width * w / total for w in table.widths]
+    need = [0.0] * len(widths)
+    for r, row in enumerate(table.rows):
+        col = 0
+        for cell in row:
+            if cell.span == 1 and cell.text:
+                need[col] = max(need[col], _min_width(cell, shaper, cfg.small_size, f"表格第{r + 1}行"))
+            col += cell.span
+    if sum(need) > cfg.width:
+        return widths  # content cannot all fit: keep the office's proportions
+    short = sum(max(0.0, n - w) for n, w in zip(need, widths))
+    spare = [max(0.0, w - n) for n, w in zip(need, widths)]
+    if short <= 0 or sum(spare) <= 0:
+        return widths
+    take = min(1.0, short / sum(spare))
+    return [max(n, w) if n > w else w - s * take for n, w, s in zip(need, widths, spare)]
+
+
 def table_flow(table: TableSpec, shaper: Shaper, cfg: LayoutConfig,
                builder: FlowBuilder) -> list:
-    total = sum(table.widths)
-    xs = [cfg.x0 + cfg.width * acc / total for acc in accumulate((0.0,) + table.widths)]
+    widths = column_widths(table, shaper, cfg)
+    xs = [cfg.x0 + acc for acc in accumulate([0.0] + widths)]
     out: list = []
     if table.caption:  # one blank line above the caption, which stays with the table
         set_caption = builder.set_one(table.caption, "表格标题", Role.HEITI)
