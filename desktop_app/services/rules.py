@@ -43,8 +43,20 @@ def _extension(s, values: dict[str, Any]) -> None:
         raise ValidationError("new_deadline", f"新期限（{new}）应晚于现在的完成时限（{row[0]}）。")
 
 
+def _stored_file(s, values: dict[str, Any]) -> None:
+    """A value that names a file of the content store is a hash, never a path; a file
+    name is display text, cleaned (desktop_app.filenames; issue 9)."""
+    from desktop_app.errors import ValidationError
+    from desktop_app.filenames import is_clean, is_sha256
+    for name in ("sha256", "pdf_sha256"):
+        if values.get(name) is not None and not is_sha256(values[name]):
+            raise ValidationError(name, "校验值必须是 64 位小写十六进制的 SHA-256 值。")
+    if "filename" in values and values["filename"] is not None and not is_clean(values["filename"]):
+        raise ValidationError("filename", "文件名含有路径、控制字符或 Windows 保留名，请改用普通文件名。")
+
+
 _CHECKS = {"resp_entry": _resp_entry_open, "warning_session": _warning_attendance,
-           "rect_extension": _extension}
+           "rect_extension": _extension, "attachment": _stored_file, "document": _stored_file}
 
 
 def check(s, fam: Family, values: dict[str, Any]) -> None:

@@ -74,3 +74,17 @@ def test_clean_up_at_start_is_throttled(session, data_dir):
     assert attachments.clean_up_if_due(data_dir, now=now + 3600) == 0 and second.exists()
     assert attachments.clean_up_if_due(data_dir, now=now + 8 * 86400) == 1
     assert not second.exists()
+
+
+def test_a_typed_hash_or_file_name_is_checked_like_an_imported_one(session, talk_id):
+    from desktop_app.errors import ValidationError
+    base = {"owner_family": "talk", "owner_id": talk_id, "sha256": "ab" * 32,
+            "filename": "扫描件.pdf", "size": 3}
+    for bad in ({"sha256": "../keys/office.key"}, {"filename": "../../taizhang.db"},
+                {"filename": "NUL.txt"}):
+        with pytest.raises(ValidationError):
+            records.create(session, "attachment", base | bad)
+    with pytest.raises(ValidationError):
+        records.create(session, "document", {"doc_type": "约谈通知书", "title": "通知",
+                                             "issued_date": "2026-11-20",
+                                             "pdf_sha256": "C:\\\\keys\\\\x"})
