@@ -245,3 +245,40 @@ def condition_sql(cond: Any, alias: str, fam: Family, as_of: date) -> tuple[str,
     q = PartQuery.__new__(PartQuery)
     q.params, q.scope = [], Scope(as_of, as_of, as_of)
     return q.cond(cond, alias, fam), q.params
+
+
+def group_key(defn: ReportDef, part: Part, dim: str, scope: Scope) -> tuple | None:
+    """Parts that one scan can count together: counts and 人次 of one family with the
+    same person expansion (a join on persons drops records without one, so parts
+    that do not expand are never mixed with parts that do)."""
+    q = PartQuery(defn, part, dim, scope)
+    if q.measure not in ("count", "persons"):
+        return None
+    return (part.family, q.expand, q.pf)
+
+
+def grouped_query(defn: ReportDef, parts: list[Part], dim: str, scope: Scope, *,
+                  total: bool = False) -> tuple[str, list[Any]]:
+    """One pass for several parts (see group_key): the period's records are read once,
+    each part's condition becomes a 0/1 flag, and each part's figure is counted over
+    its flag. Returns SQL giving (k, figure of part 1, figure of part 2, …)."""
+    base = Part(parts[0].family, "persons" if any(p.measure == "persons" for p in parts) else "count",
+                None, parts[0].person_field)
+    q = PartQuery(defn, base, dim, scope, total=total)
+    expand = PartQuery(defn, parts[0], dim, scope).expand
+    q.expand = expand
+    q.params = []
+    flags = []
+    for i, part in enumerate(parts):
+        flags.append(f"({q.cond(part.where, 't', q.fam)}) AS f{i}" if part.where is not None else f"1 AS f{i}")
+    flag_params = list(q.params)
+    q.params = []
+    cols = [f"{q.key_expr()} AS k", "t.id AS rid"] + (["p.id AS pid"] if expand else []) + flags
+    inner = f"SELECT DISTINCT {', '.join(cols)} FROM {q.fam.name} t{q._joins()} WHERE {q._where()}"
+    aggs = []
+    for i, part in enumerate(parts):
+        if part.measure == "persons":
+            aggs.append(f"total(f{i})")
+        else:
+            aggs.append(f"count(DISTINCT CASE WHEN f{i} THEN rid END)")
+    return f"SELECT k, {', '.join(aggs)} FROM ({inner}) GROUP BY k", flag_params + q.params

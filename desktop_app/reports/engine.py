@@ -10,7 +10,7 @@ from typing import Any
 from desktop_app.domain.registry import FAMILIES
 from desktop_app.domain.vocab import choices
 from desktop_app.errors import UserFacingError
-from desktop_app.reports.compile import PartQuery, Scope, condition_sql
+from desktop_app.reports.compile import PartQuery, Scope, condition_sql, group_key, grouped_query
 from desktop_app.reports.definition import DIMENSIONS, Column, ReportDef
 from desktop_app.reports.period import Period
 from desktop_app.store.queries import DrillFilter
@@ -92,28 +92,60 @@ def _register_functions(conn: sqlite3.Connection, calendar) -> None:
     conn.create_function("tz_workdays", 2, workdays, deterministic=True)
 
 
-def _figures(conn, defn: ReportDef, col: Column, by: str, scope: Scope) -> tuple[dict, float | None]:
+def _figures(conn, defn: ReportDef, col: Column, by: str, scope: Scope,
+             done: dict | None = None) -> tuple[dict, float | None]:
     """Per-row figures and the total of one column: parts are added; an average
-    (one part only) is taken over the total's records, not added up."""
+    (one part only) is taken over the total's records, not added up. ``done`` holds
+    parts already counted by a grouped pass: (per row, total or None) by part."""
     per_row: dict[Any, float] = {}
     total: float | None = 0.0
     for part in col.parts:
         q = PartQuery(defn, part, by, scope)
-        sql, params = q.aggregate()
-        part_sum = 0.0
-        for k, v in conn.execute(sql, params):
+        if done is not None and id(part) in done:
+            rows, part_total = done[id(part)]
+        else:
+            rows, part_total = dict(conn.execute(*q.aggregate()).fetchall()), None
+            if part.measure.startswith("avg_workdays"):
+                sql, params = PartQuery(defn, part, by, scope, total=True).aggregate()
+                row = conn.execute(sql, params).fetchone()
+                return ({k: (round(v, 1) if v is not None else None) for k, v in rows.items()},
+                        round(row[1], 1) if row and row[1] is not None else None)
+        for k, v in rows.items():
             per_row[k] = per_row.get(k, 0.0) + (v or 0.0)
-            part_sum += v or 0.0
-        if q.additive:              # no second pass over the period for the 合计 row
-            total += part_sum
-            continue
-        sql, params = PartQuery(defn, part, by, scope, total=True).aggregate()
-        row = conn.execute(sql, params).fetchone()
-        if part.measure.startswith("avg_workdays"):
-            return {k: (round(v, 1) if v is not None else None) for k, v in per_row.items()}, \
-                (round(row[1], 1) if row and row[1] is not None else None)
-        total += (row[1] or 0.0) if row else 0.0
+        if part_total is None:
+            if q.additive:          # no second pass over the period for the 合计 row
+                part_total = sum(v or 0.0 for v in rows.values())
+            else:
+                row = conn.execute(*PartQuery(defn, part, by, scope, total=True).aggregate()).fetchone()
+                part_total = (row[1] or 0.0) if row else 0.0
+        total += part_total
     return per_row, total
+
+
+def _grouped(conn, defn: ReportDef, by: str, scope: Scope) -> dict:
+    """Count the counts and 人次 of many columns in one pass per family (a table such
+    as 谈话 has nine columns over the same records)."""
+    groups: dict[tuple, list] = {}
+    for col in defn.columns:
+        for part in col.parts:
+            key = group_key(defn, part, by, scope)
+            if key is not None:
+                groups.setdefault(key, []).append(part)
+    done: dict = {}
+    for parts in groups.values():
+        if len(parts) < 2:
+            continue
+        per_part: list[dict] = [{} for _ in parts]
+        for row in conn.execute(*grouped_query(defn, parts, by, scope)):
+            for i in range(len(parts)):
+                per_part[i][row[0]] = row[i + 1] or 0.0
+        totals: list[float | None] = [None] * len(parts)
+        if not PartQuery(defn, parts[0], by, scope).additive:
+            row = conn.execute(*grouped_query(defn, parts, by, scope, total=True)).fetchone()
+            totals = [(row[i + 1] or 0.0) if row else 0.0 for i in range(len(parts))]
+        for i, part in enumerate(parts):
+            done[id(part)] = (per_part[i], totals[i])
+    return done
 
 
 def run_report(s, defn: ReportDef, period: Period, *, by: str | None = None,
@@ -134,10 +166,11 @@ def run_report(s, defn: ReportDef, period: Period, *, by: str | None = None,
         result.items = due_items(s, defn, result)
         return result
     keys: set[Any] = set()
+    done = _grouped(s.conn, defn, by, scope)
     for col in defn.columns:
         if col.ratio:
             continue
-        per_row, total = _figures(s.conn, defn, col, by, scope)
+        per_row, total = _figures(s.conn, defn, col, by, scope, done)
         for k, v in per_row.items():
             result.values[(k, col.key)] = v
             if v:
