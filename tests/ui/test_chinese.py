@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QFileDialog, QLabel,
                                QTreeView)
 
@@ -119,3 +119,24 @@ def test_no_english_on_any_page_or_record_window(window, ctx, qtbot):
     guide = window.show_guide()
     found["使用说明"] = english_in(visible_texts(guide) + [guide.browser.toPlainText()])
     assert not {k: v for k, v in found.items() if v}
+
+
+def test_print_and_input_dialogs_are_chinese(app, qtbot):
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    from PySide6.QtWidgets import QInputDialog, QPushButton
+
+    from uihelp import english_in, visible_texts
+    printer = QPrinter()
+    d = QPrintDialog(printer)
+    qtbot.addWidget(d)
+    d.show()
+    options = next(b for b in d.findChildren(QPushButton) if b.text().startswith("选项"))
+    qtbot.mouseClick(options, Qt.MouseButton.LeftButton)             # the page range, copies…
+    texts = visible_texts(d)
+    assert any("打印" in t for t in texts) and not english_in(texts, allowed={"PDF"}), texts
+    i = QInputDialog()
+    qtbot.addWidget(i)
+    i.setComboBoxItems(["谈话", "函件"])
+    i.show()
+    assert not english_in(visible_texts(i))
+    d.reject()
