@@ -3,15 +3,20 @@ value the services accept, None when empty), ``set_value(value, names)``,
 ``set_read_only(bool)`` and an ``edited`` signal."""
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from typing import Any, Mapping
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLineEdit,
                                QPlainTextEdit, QToolButton, QWidget)
 
+from desktop_app.domain.deadlines import REST_DAY_RULE, looks_relative, parse_relative
 from desktop_app.domain.schema import Field, Kind
 from desktop_app.domain.vocab import choices
-from ui.widgets.date_edit import DateEdit
+from desktop_app.errors import ValidationError
+from desktop_app.services.rules import typed_deadline
+from ui.widgets.date_edit import DateEdit, parse_or_none
 from ui.widgets.pickers import PickerDialog, RefEdit, RefsEdit
 
 LIST_SEPARATOR = "、"
@@ -185,6 +190,116 @@ class DateEditor(DateEdit):
     def set_value(self, value: Any, names: Mapping[str, str] = {}) -> None:  # noqa: B006
         super().set_value(value)
 
+    def problem(self) -> str | None:
+        """A message about what is typed that the core's date check would not give."""
+        return None
+
+
+class DeadlineEditor(DateEditor):
+    """A typed deadline: a date, or a count from the record's start date — "+10" or
+    "10个工作日" (working days), "30天" (natural days, moved off a rest day by the
+    office's rule), "2个月". The resulting date and its weekday show beside the field
+    before saving; the record stores the date. The start date is read from the form
+    (``spec.anchor``), through a reference when it lies in another record."""
+
+    def __init__(self, f: Field, ctx, fam, spec, form, parent=None):
+        self.ctx, self.fam, self.spec, self.form = ctx, fam, spec, form
+        self._result: tuple[date, str] | None = None
+        self._problem: str | None = None
+        self._ref_dates: dict[tuple, tuple[date | None, str]] = {}
+        super().__init__(f, ctx, parent)
+        self.line.setMaxLength(24)
+        self.line.setPlaceholderText("如 2026-03-07，或 +10（工作日）、30天")
+        self.line.setToolTip("可直接写日期，也可写从起算日起的期限：+10 或 10个工作日（工作日），"
+                             f"30天（自然日，{REST_DAY_RULE}），2个月")
+
+    def _changed(self) -> None:
+        text = self.line.text()
+        self._result = self._problem = None
+        if looks_relative(text):
+            self._compute(text)
+            if self._result is not None:
+                due, how = self._result
+                self.note.setText(f"→ {due.isoformat()} {self._describe(due)}，{how}")
+            else:
+                self.note.setText(self._problem or "")
+            self.edited.emit()
+            return
+        super()._changed()
+
+    def _compute(self, text: str) -> None:
+        start, label = self._start()
+        if start is None and label is None:          # the start is being looked up
+            self._problem = "正在读取起算日…"
+            return
+        try:
+            due, rule = parse_relative(text, start, self.ctx.calendar, field=self.spec.due_field,
+                                       start_label=label or "起算日")
+        except ValidationError as exc:
+            self._problem = exc.message
+            return
+        how = f"{label}（{start.isoformat()}）后{rule.label}"
+        if rule.kind != "working_days" and due != rule.apply(start, self.ctx.calendar.with_rest_day_shift(False)):
+            how += f"，{REST_DAY_RULE}"
+        self._result = (due, how)
+
+    def _start(self) -> tuple[date | None, str | None]:
+        """(start date, its label); (None, None) while a referenced record is read."""
+        label = ""
+        self._watch_start_fields()
+        for path in self.spec.anchor.split("|"):
+            steps = path.split(">")
+            if len(steps) == 1:
+                label = label or self.fam.field(steps[0]).label
+                editor = self.form.editors.get(steps[0])
+                d = parse_or_none(editor.value() or "") if editor is not None else None
+                if d is not None:
+                    return d, self.fam.field(steps[0]).label
+                continue
+            ref = self.form.editors[steps[0]].value()
+            key = (path, ref)
+            if ref and key not in self._ref_dates:
+                self._look_up(key)
+                if key not in self._ref_dates:      # still being read (a worker thread)
+                    return None, None
+            d, found_label = self._ref_dates.get(key, (None, ""))
+            label = label or found_label
+            if d is not None:
+                return d, found_label
+        return None, label or "起算日"
+
+    def _watch_start_fields(self) -> None:
+        """A count typed here follows its start date when that is changed later."""
+        if getattr(self, "_watching", False):
+            return
+        self._watching = True
+        for path in self.spec.anchor.split("|"):
+            editor = self.form.editors.get(path.split(">")[0])
+            if editor is not None and editor is not self:
+                editor.edited.connect(self._start_changed)
+
+    def _start_changed(self) -> None:
+        if looks_relative(self.line.text()):
+            self._changed()
+
+    def _look_up(self, key: tuple) -> None:
+        from desktop_app.services.rules import anchor_date
+        fam, spec, values = self.fam, self.spec, {key[0].split(">")[0]: key[1]}
+
+        def found(result) -> None:
+            self._ref_dates[key] = result
+            self._changed()
+        self.ctx.jobs.run(lambda s, job: anchor_date(s, fam, replace(spec, anchor=key[0]), values),
+                          on_done=found, key=("deadline-start", id(self)))
+
+    def value(self) -> str | None:
+        if self._result is not None:
+            return self._result[0].isoformat()
+        return super().value()
+
+    def problem(self) -> str | None:
+        return self._problem if looks_relative(self.line.text()) else None
+
 
 class RefEditor(RefEdit):
     def __init__(self, f: Field, ctx, parent=None):
@@ -215,6 +330,10 @@ def make_editor(f: Field, ctx, parent: QWidget | None = None) -> QWidget:
     if f.kind is Kind.CHOICE:
         return ChoiceEditor(f, parent)
     if f.kind is Kind.DATE:
+        fam = getattr(parent, "fam", None)        # the record form: a deadline counts from its start
+        spec = typed_deadline(fam, f.name) if fam is not None else None
+        if spec is not None:
+            return DeadlineEditor(f, ctx, fam, spec, parent, parent)
         return DateEditor(f, ctx, parent)
     if f.kind is Kind.REF:
         return RefEditor(f, ctx, parent)

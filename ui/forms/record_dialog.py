@@ -14,7 +14,7 @@ from desktop_app.domain.record import Record, Saved
 from desktop_app.domain.registry import family as get_family
 from desktop_app.domain.schema import Kind
 from desktop_app.domain.vocab import workflows
-from desktop_app.errors import UserFacingError, ValidationError
+from desktop_app.errors import NeedsConfirmation, UserFacingError, ValidationError
 from desktop_app.services import lookup, records
 from ui import dialogs
 from ui.forms import actions
@@ -205,7 +205,9 @@ class RecordDialog(QDialog):
             self.status_buttons.addWidget(b)
 
     # -- actions --------------------------------------------------------------
-    def save(self, close: bool = False) -> None:
+    def save(self, close: bool = False, confirm_dates: bool = False) -> None:
+        """``confirm_dates``: the clerk has confirmed a deadline already past or
+        before the record's start (asked in ``_save_refused``)."""
         if self.read_only:
             return
         self.form.clear_errors()
@@ -217,12 +219,27 @@ class RecordDialog(QDialog):
         fam, sens = self.fam.name, self.form.sensitivity()
         if self.record is None:
             values = self.form.values()
-            call = lambda s, job: records.create(s, fam, values, sensitivity=sens)
+            call = lambda s, job: records.create(s, fam, values, sensitivity=sens,
+                                                 confirm_dates=confirm_dates)
         else:
             changes, rid = self.form.changes(), self.record.id
-            call = lambda s, job: records.update(s, fam, rid, changes, sensitivity=sens)
+            call = lambda s, job: records.update(s, fam, rid, changes, sensitivity=sens,
+                                                 confirm_dates=confirm_dates)
         self.ctx.jobs.run(call, on_done=lambda saved: self._saved(saved, close),
-                          on_error=self.show_error, parent=self)
+                          on_error=lambda exc: self._save_refused(exc, close), parent=self)
+
+    def _save_refused(self, exc: UserFacingError, close: bool) -> None:
+        """A deadline already past or before the start is saved only when confirmed
+        (and the confirmation is audited by the core)."""
+        if not isinstance(exc, NeedsConfirmation):
+            self.show_error(exc)
+            return
+        field = exc.items[0]["field"]
+        self._scroll_to(field)
+        if dialogs.ask_yes_no(self, str(exc), "请确认时限"):
+            self.save(close, confirm_dates=True)
+        else:
+            self.form.editors[field].setFocus()
 
     def _saved(self, saved: Saved, close: bool) -> None:
         self.record, self.record_id = saved.record, saved.record.id

@@ -175,6 +175,10 @@ class RecordForm(QWidget):
         errors: dict[str, str] = {}
         for f in self.fam.fields:
             value = self.editors[f.name].value()
+            problem = getattr(self.editors[f.name], "problem", lambda: None)()
+            if problem:                      # e.g. a deadline typed as "+10" that cannot be counted
+                errors[f.name] = problem
+                continue
             if canonical(value) is None:
                 if f.required:
                     errors[f.name] = f"请填写{f.label}。"

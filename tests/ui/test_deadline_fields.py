@@ -1,0 +1,105 @@
+"""Deadline fields in the record form: "+10" / "10个工作日" / "30天" counted from the
+record's start date, the result and weekday shown before saving; a deadline already
+past or before the start asks for confirmation, and is audited when confirmed."""
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt
+
+from desktop_app.services import records
+
+from uihelp import close_window, open_dialogs, type_text
+
+
+def _type(qtbot, dialog, field: str, text: str) -> None:
+    editor = dialog.form.editors[field]
+    target = getattr(editor, "line", editor)
+    target.clear()
+    type_text(qtbot, target, text)
+
+
+def _new_rectification(window, qtbot, monkeypatch, ctx):
+    from ui.widgets.pickers import PickerDialog
+    window.show_page("rectification").new_record()
+    d = next(x for x in open_dialogs() if x.fam.name == "rectification")
+    _type(qtbot, d, "title", "巡察反馈问题整改")
+    s = ctx.open_session()
+    unit = s.conn.execute("SELECT id, name FROM unit WHERE voided = 0 LIMIT 1").fetchone()
+    s.close()
+    monkeypatch.setattr(PickerDialog, "ask", classmethod(lambda cls, *a, **k: [(unit[0], unit[1])]))
+    qtbot.mouseClick(d.form.editors["unit_id"].pick, Qt.MouseButton.LeftButton)
+    return d
+
+
+def _audit(ctx, rid):
+    s = ctx.open_session()
+    try:
+        return [json.loads(r[0]) for r in s.conn.execute(
+            "SELECT detail FROM audit_log WHERE record_id = ? ORDER BY seq", (rid,))]
+    finally:
+        s.close()
+
+
+def test_plus_n_working_days_from_the_start(window, ctx, qtbot, monkeypatch, answers):
+    d = _new_rectification(window, qtbot, monkeypatch, ctx)
+    editor = d.form.editors["report_due"]
+    _type(qtbot, d, "report_due", "+10")
+    assert "请先填写下达日期" in editor.note.text()
+    _type(qtbot, d, "issued_date", "2026-03-10")              # a Tuesday
+    assert editor.note.text().startswith("→ 2026-03-24 星期二")    # follows the start at once
+    assert "下达日期（2026-03-10）后10个工作日" in editor.note.text()
+    _type(qtbot, d, "report_due", "10个工作日")
+    assert editor.value() == "2026-03-24"
+    _type(qtbot, d, "plan_due", "5天")                          # Sunday 03-15 moves to Monday
+    plan = d.form.editors["plan_due"]
+    assert plan.note.text().startswith("→ 2026-03-16 星期一") and "遇节假日顺延至下一工作日" in plan.note.text()
+    qtbot.mouseClick(d.save_button, Qt.MouseButton.LeftButton)
+    assert d.record is not None and answers.questions == []
+    assert d.record.get("report_due") == "2026-03-24" and d.record.get("plan_due") == "2026-03-16"
+    close_window(d)
+
+
+def test_bad_count_is_marked_and_nothing_saved(window, ctx, qtbot, monkeypatch, answers):
+    d = _new_rectification(window, qtbot, monkeypatch, ctx)
+    _type(qtbot, d, "issued_date", "2026-03-10")
+    _type(qtbot, d, "report_due", "+999")
+    qtbot.mouseClick(d.save_button, Qt.MouseButton.LeftButton)
+    assert d.record is None
+    assert "超出范围" in d.form.cells["report_due"].error.text()
+    _type(qtbot, d, "report_due", "+3")                         # fixed: the mark goes
+    assert d.form.cells["report_due"].error.text() == ""
+    close_window(d)
+
+
+def test_a_past_deadline_asks_and_is_audited(window, ctx, qtbot, monkeypatch, answers):
+    d = _new_rectification(window, qtbot, monkeypatch, ctx)
+    _type(qtbot, d, "issued_date", "2026-03-02")
+    _type(qtbot, d, "report_due", "2026-03-05")                 # before today (2026-03-10)
+    answers.yes = False                                         # 返回修改
+    qtbot.mouseClick(d.save_button, Qt.MouseButton.LeftButton)
+    assert d.record is None and "早于今天（2026-03-10）" in answers.questions[-1]
+    answers.yes = True                                          # 仍然保存
+    qtbot.mouseClick(d.save_button, Qt.MouseButton.LeftButton)
+    assert d.record is not None and len(answers.questions) == 2
+    first = _audit(ctx, d.record.id)[0]
+    assert first["confirmed_deadlines"][0]["field"] == "report_due"
+    close_window(d)
+
+
+def test_an_item_counts_from_its_rectification(window, ctx, qtbot, monkeypatch, answers):
+    """整改问题's 完成时限 counts from its rectification's 下达日期 (another record)."""
+    s = ctx.open_session()
+    unit = s.conn.execute("SELECT id FROM unit WHERE voided = 0 LIMIT 1").fetchone()[0]
+    rect = records.create(s, "rectification", {"title": "整改", "unit_id": unit,
+                                                "issued_date": "2026-03-09"}).record
+    s.close()
+    window.open_record("rect_item", None, {"rectification_id": rect.id})
+    item = next(x for x in open_dialogs() if x.fam.name == "rect_item")
+    _type(qtbot, item, "problem", "问题")
+    _type(qtbot, item, "deadline", "+5")
+    note = item.form.editors["deadline"].note.text()
+    assert note.startswith("→ 2026-03-16 星期一") and "下达日期（2026-03-09）" in note
+    qtbot.mouseClick(item.save_button, Qt.MouseButton.LeftButton)
+    assert item.record is not None and item.record.get("deadline") == "2026-03-16"
+    close_window(item)
