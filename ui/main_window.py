@@ -14,7 +14,7 @@ from desktop_app.domain.registry import FAMILIES
 from ui import dialogs
 from ui.columns import cn_date
 from ui.forms.record_dialog import open_record_dialog
-from ui.pages.navigation import (CONFLICTS, DASHBOARD, DOSSIER, EXCEL_IMPORT, EXCHANGE, REPORTS, SEARCH, Navigation,
+from ui.pages.navigation import (CONFLICTS, DASHBOARD, DOSSIER, EXCEL_IMPORT, EXCHANGE, HOLIDAYS, REPORTS, SEARCH, Navigation,
                                  grouped_families)
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,9 @@ class MainWindow(QMainWindow):
         if key in (REPORTS, EXCEL_IMPORT):
             from ui.reports import pages
             return pages.make(key, self.ctx)
+        if key == HOLIDAYS:
+            from ui.pages.holidays import HolidaysPage
+            return HolidaysPage(self.ctx)
         from ui.pages.list_page import ListPage
         return ListPage(self.ctx, key)
 

@@ -10,6 +10,7 @@ from desktop_app.domain.registry import FAMILIES
 DASHBOARD, SEARCH, DOSSIER = "dashboard", "search", "dossier"
 EXCHANGE, CONFLICTS = "exchange", "conflicts"        # pages of ui.exchange
 REPORTS, EXCEL_IMPORT = "reports", "excel_import"     # pages of ui.reports
+HOLIDAYS = "holidays"                                # ui.pages.holidays
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -62,6 +63,9 @@ class Navigation(QTreeWidget):
         group.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self._add(group, "U盘交换", EXCHANGE)
         self._add(group, "交换冲突", CONFLICTS)
+        group = QTreeWidgetItem(self, ["设置"])
+        group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self._add(group, "节假日安排", HOLIDAYS)
         self.expandAll()
         self.currentItemChanged.connect(self._changed)
 
