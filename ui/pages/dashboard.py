@@ -30,12 +30,14 @@ class DashboardData:
     recent: list[lookup.RecentChange]
     counts: dict[Level, int]            # every due item, by level
     more: tuple | None = None           # the key of the due list's next page
+    missing_holidays: int | None = None  # from 1 November: next year, when it has no table
 
 
 def load_dashboard(s, job) -> DashboardData:
+    from desktop_app.services.holidays import missing_next_year
     due, more = queries.due_page(s)
     return DashboardData(due, lookup.quarter_counts(s), lookup.recent_changes(s, 30),
-                         queries.due_counts(s), more)
+                         queries.due_counts(s), more, missing_next_year(s))
 
 
 def load_due_page(level: Level | None, after: tuple | None):
@@ -94,6 +96,13 @@ class DashboardPage(QWidget):
         refresh.clicked.connect(self.reload)
         top.addWidget(refresh)
         layout.addLayout(top)
+        # From 1 November: next year's holiday table is due (holidays-cn.md).
+        self.holiday_notice = QLabel()
+        self.holiday_notice.setObjectName("banner")
+        self.holiday_notice.setWordWrap(True)
+        self.holiday_notice.linkActivated.connect(self._open_holidays)
+        self.holiday_notice.hide()
+        layout.addWidget(self.holiday_notice)
         cards = QHBoxLayout()
         self.cards = {Level.RED: LevelCard("已逾期", Level.RED),
                       Level.ORANGE: LevelCard("今日到期", Level.ORANGE),
@@ -175,6 +184,12 @@ class DashboardPage(QWidget):
 
     def _show(self, data: DashboardData) -> None:
         self.data = data
+        year = data.missing_holidays
+        if year:
+            self.holiday_notice.setText(
+                f"{year} 年的节假日安排尚未录入，{year} 年的期限暂按周末估算。"
+                f"国务院办公厅通知发布后请录入：<a href=\"holidays\">设置 › 节假日安排</a>")
+        self.holiday_notice.setVisible(bool(year))
         for level, card in self.cards.items():
             card.number.setText(str(data.counts[level]))
         for name, label in self.quarter_labels.items():
@@ -218,6 +233,11 @@ class DashboardPage(QWidget):
         if payload:
             self.ctx.bus.open_record.emit(*payload)
 
+    def _open_holidays(self, _link: str = "") -> None:
+        show_page = getattr(self.window(), "show_page", None)
+        if show_page is not None:
+            show_page("holidays")
+
     def _on_changed(self, changes) -> None:
         if self.isVisible():
             self.reload()
@@ -234,7 +254,8 @@ class DashboardPage(QWidget):
 def _due_row(d: queries.DueItem) -> Row:
     left = "今日" if d.days_left == 0 else (f"逾期{-d.days_left}" if d.days_left < 0 else f"{d.days_left}")
     note = "（无当年节假日表，按周末估算）" if d.estimated else ""
-    return Row((d.level.label, d.due_date, left, d.family_label, d.label, d.title),
+    due = f"{d.due_date}（按周末估算）" if d.estimated else d.due_date
+    return Row((d.level.label, due, left, d.family_label, d.label, d.title),
                payload=(d.family, d.id), level=d.level,
                tooltip=f"{d.family_label}·{d.label}：{d.title}，{d.due_date} 到期"
                f"（{_left_text(d.days_left)}）{note}")

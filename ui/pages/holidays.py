@@ -63,7 +63,7 @@ class HolidaysPage(QWidget):
         intro.setObjectName("muted")
         layout.addWidget(intro)
         self.missing = QLabel()
-        self.missing.setObjectName("warningBanner")
+        self.missing.setObjectName("banner")
         self.missing.setWordWrap(True)
         self.missing.hide()
         layout.addWidget(self.missing)
@@ -115,7 +115,8 @@ class HolidaysPage(QWidget):
             self.missing.setText(f"{missing} 年的节假日安排尚未录入：该年的期限暂按周末估算。"
                                  f"国务院办公厅通知发布后，请点“录入一年的安排…”。")
         self.missing.setVisible(bool(missing))
-        keep = self.current_year()
+        keep = getattr(self, "_show_after_load", None) or self.current_year()
+        self._show_after_load = None
         self.years.blockSignals(True)
         self.years.clear()
         for info in self.infos:
@@ -155,7 +156,8 @@ class HolidaysPage(QWidget):
         self.dialog = dialog
 
     def _table_saved(self, result) -> None:
-        moved, calendar = result
+        moved, calendar, year = result
+        self._show_after_load = year
         self._calendar_changed(calendar)
         dialogs.show_info(self, f"已保存。{moved} 条记录的期限已按新的安排重新计算。")
 

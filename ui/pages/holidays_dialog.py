@@ -24,7 +24,7 @@ _SPLIT = re.compile(r"[、,，;；\s]+")
 
 
 class HolidayTableDialog(QDialog):
-    saved = Signal(object)          # (records whose deadlines moved, the new calendar)
+    saved = Signal(object)          # (records whose deadlines moved, the new calendar, the year)
 
     def __init__(self, ctx, table: YearTable | None, suggested_year: int, parent: QWidget | None = None):
         super().__init__(parent)
@@ -80,6 +80,9 @@ class HolidayTableDialog(QDialog):
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
+        for b in self.buttons.buttons():    # Enter finishes a cell, it does not save the year
+            b.setAutoDefault(False)
+            b.setDefault(False)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -160,7 +163,7 @@ class HolidayTableDialog(QDialog):
 
         def call(s, job):
             moved = holidays.set_table(s, table)
-            return moved, s.calendar
+            return moved, s.calendar, table.year
         self.ctx.jobs.run(call, on_done=self._done, on_error=lambda exc: self.show_error(str(exc)),
                           title="正在保存并重新计算期限…", parent=self)
 

@@ -63,9 +63,7 @@ class Navigation(QTreeWidget):
         group.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self._add(group, "U盘交换", EXCHANGE)
         self._add(group, "交换冲突", CONFLICTS)
-        group = QTreeWidgetItem(self, ["设置"])
-        group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-        self._add(group, "节假日安排", HOLIDAYS)
+        self._add(self.group_item("设置"), "节假日安排", HOLIDAYS)
         self.expandAll()
         self.currentItemChanged.connect(self._changed)
 
