@@ -44,16 +44,19 @@ def _audit(ctx, rid):
 def test_plus_n_working_days_from_the_start(window, ctx, qtbot, monkeypatch, answers):
     d = _new_rectification(window, qtbot, monkeypatch, ctx)
     editor = d.form.editors["report_due"]
+    hint = d.form.cells["report_due"].hint
     _type(qtbot, d, "report_due", "+10")
-    assert "请先填写下达日期" in editor.note.text()
+    assert "请先填写下达日期" in hint.text() and hint.isVisibleTo(d)
     _type(qtbot, d, "issued_date", "2026-03-10")              # a Tuesday
-    assert editor.note.text().startswith("→ 2026-03-24 星期二")    # follows the start at once
-    assert "下达日期（2026-03-10）后10个工作日" in editor.note.text()
+    assert editor.note.text() == "→ 3月24日 星期二"              # follows the start at once
+    assert hint.text() == "2026-03-24（星期二）：下达日期（2026-03-10）后10个工作日"
     _type(qtbot, d, "report_due", "10个工作日")
     assert editor.value() == "2026-03-24"
     _type(qtbot, d, "plan_due", "5天")                          # Sunday 03-15 moves to Monday
     plan = d.form.editors["plan_due"]
-    assert plan.note.text().startswith("→ 2026-03-16 星期一") and "遇节假日顺延至下一工作日" in plan.note.text()
+    assert plan.note.text() == "→ 3月16日 星期一"
+    assert d.form.cells["plan_due"].hint.text() == \
+        "2026-03-16（星期一）：下达日期（2026-03-10）后5日，遇节假日顺延至下一工作日"
     qtbot.mouseClick(d.save_button, Qt.MouseButton.LeftButton)
     assert d.record is not None and answers.questions == []
     assert d.record.get("report_due") == "2026-03-24" and d.record.get("plan_due") == "2026-03-16"
@@ -67,6 +70,7 @@ def test_bad_count_is_marked_and_nothing_saved(window, ctx, qtbot, monkeypatch, 
     qtbot.mouseClick(d.save_button, Qt.MouseButton.LeftButton)
     assert d.record is None
     assert "超出范围" in d.form.cells["report_due"].error.text()
+    assert "超出范围" in d.form.cells["report_due"].hint.text()
     _type(qtbot, d, "report_due", "+3")                         # fixed: the mark goes
     assert d.form.cells["report_due"].error.text() == ""
     close_window(d)
@@ -98,8 +102,8 @@ def test_an_item_counts_from_its_rectification(window, ctx, qtbot, monkeypatch, 
     item = next(x for x in open_dialogs() if x.fam.name == "rect_item")
     _type(qtbot, item, "problem", "问题")
     _type(qtbot, item, "deadline", "+5")
-    note = item.form.editors["deadline"].note.text()
-    assert note.startswith("→ 2026-03-16 星期一") and "下达日期（2026-03-09）" in note
+    assert item.form.editors["deadline"].note.text() == "→ 3月16日 星期一"
+    assert "下达日期（2026-03-09）后5个工作日" in item.form.cells["deadline"].hint.text()
     qtbot.mouseClick(item.save_button, Qt.MouseButton.LeftButton)
     assert item.record is not None and item.record.get("deadline") == "2026-03-16"
     close_window(item)

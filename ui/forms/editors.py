@@ -204,6 +204,7 @@ class DeadlineEditor(DateEditor):
 
     def __init__(self, f: Field, ctx, fam, spec, form, parent=None):
         self.ctx, self.fam, self.spec, self.form = ctx, fam, spec, form
+        self.spec_field = f.name
         self._result: tuple[date, str] | None = None
         self._problem: str | None = None
         self._ref_dates: dict[tuple, tuple[date | None, str]] = {}
@@ -220,12 +221,24 @@ class DeadlineEditor(DateEditor):
             self._compute(text)
             if self._result is not None:
                 due, how = self._result
-                self.note.setText(f"→ {due.isoformat()} {self._describe(due)}，{how}")
+                self.note.setText(f"→ {due.month}月{due.day}日 {self._describe(due)}")
+                self._explain(f"{due.isoformat()}（{self._describe(due)}）：{how}")
             else:
-                self.note.setText(self._problem or "")
+                self.note.setText("")
+                self._explain(self._problem or "")
             self.edited.emit()
             return
+        self._explain(None)
         super()._changed()
+
+    def _explain(self, text: str | None) -> None:
+        """The whole count in the hint line under the field (None: the field's own help)."""
+        cell = getattr(self.form, "cells", {}).get(self.spec_field)
+        if cell is None:
+            return
+        help_text = self.fam.field(self.spec_field).help
+        cell.hint.setText(help_text if text is None else text)
+        cell.hint.setVisible(bool(help_text if text is None else text))
 
     def _compute(self, text: str) -> None:
         start, label = self._start()

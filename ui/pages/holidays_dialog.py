@@ -69,7 +69,7 @@ class HolidayTableDialog(QDialog):
         row.addStretch(1)
         layout.addLayout(row)
         hint = QLabel("日期写作 2027-02-06；放假日期含其中的周末，整段照通知填写；"
-                      "调休上班日必须是周六或周日。")
+                      "调休上班日必须是周六或周日；没有填日期的行不保存。")
         hint.setObjectName("fieldHint")
         hint.setWordWrap(True)
         layout.addWidget(hint)
@@ -131,8 +131,8 @@ class HolidayTableDialog(QDialog):
         entries = []
         for r in range(self.rows.rowCount()):
             cells = [self._cell(r, c) for c in range(len(COLUMNS))]
-            if not any(cells):
-                continue                      # an empty row is ignored
+            if not any(cells[1:]):
+                continue                      # a row without dates (a name only) enters nothing
             name = cells[0] or f"第 {r + 1} 行"
             if not cells[1]:
                 raise ValidationError("holidays", f"第 {r + 1} 行“{name}”缺少放假首日。")
