@@ -102,6 +102,11 @@ _SQLITE_LINES = (
 )
 
 
+_SQLITE_REASONS = tuple(zip((words for words, _ in _SQLITE_LINES), (
+    "磁盘空间已满", "被另一个程序或窗口占用", "文件是只读的", "文件不存在或没有访问权限",
+    "磁盘读写出错", "内容已损坏", "操作已中断")))
+
+
 def _sqlite_line(exc: BaseException) -> str:
     import sqlite3
     text = str(exc).lower()
@@ -145,3 +150,39 @@ def _os_line(exc: OSError) -> str:
     if code == errno.EMFILE or code == errno.ENFILE:
         return "同时打开的文件太多。请关闭一些窗口后重试。"
     return f"文件操作失败：{where}（系统错误码 {code if code is not None else winerror}）。"
+
+
+def reason(exc: BaseException) -> str:
+    """A short Chinese reason to put inside a sentence that already names the file
+    ("无法写入 D:/a.pdf：{reason(exc)}"): never the system's English text."""
+    import errno
+    import sqlite3
+    if isinstance(exc, UserFacingError):
+        return str(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return "文字编码不是 UTF-8"
+    if isinstance(exc, sqlite3.Error):
+        text = str(exc).lower()
+        for words, phrase in _SQLITE_REASONS:
+            if any(w in text for w in words):
+                return phrase
+        return "数据库操作失败"
+    if not isinstance(exc, OSError):
+        return "原因见日志"
+    code, winerror = exc.errno, getattr(exc, "winerror", None)
+    phrases = (
+        (code == errno.ENOSPC or winerror in (39, 112), "磁盘空间已满"),
+        (code == errno.EROFS or winerror == 19, "磁盘是只读的"),
+        (winerror in (32, 33) or code == errno.EBUSY, "文件正被其他程序使用"),
+        (isinstance(exc, PermissionError), "没有访问权限"),
+        (isinstance(exc, FileNotFoundError), "找不到该文件或文件夹"),
+        (isinstance(exc, FileExistsError), "已经存在"),
+        (isinstance(exc, IsADirectoryError), "这是一个文件夹"),
+        (isinstance(exc, NotADirectoryError), "路径中有一项不是文件夹"),
+        (code == errno.ENAMETOOLONG or winerror == 206, "路径太长"),
+        (code == errno.EIO, "磁盘读写出错"),
+    )
+    for hit, phrase in phrases:
+        if hit:
+            return phrase
+    return f"系统错误码 {code if code is not None else winerror}"

@@ -10,7 +10,7 @@ import unicodedata
 from pathlib import Path
 
 from desktop_app import paths
-from desktop_app.errors import UserFacingError
+from desktop_app.errors import UserFacingError, reason
 
 PASSWORD_MAX_BYTES = 4096
 
@@ -42,7 +42,7 @@ def read_secret(path: Path | str | None, what: str) -> str:
     except FileNotFoundError:
         raise UserFacingError(f"找不到{what}文件：{path}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise UserFacingError(f"无法读取{what}文件 {path}：{exc}") from None
+        raise UserFacingError(f"无法读取{what}文件 {path}：{reason(exc)}") from None
     line = text.splitlines()[0] if text.splitlines() else ""
     if not line:
         raise UserFacingError(f"{what}文件是空的：{path}")

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from desktop_app.cli.common import data_dir_of, out, session_for
-from desktop_app.errors import UserFacingError
+from desktop_app.errors import UserFacingError, reason
 
 APP = "taizhang"
 
@@ -57,7 +57,7 @@ def read_spec(path: Path) -> dict:
     except FileNotFoundError:
         raise UserFacingError(f"找不到公文说明文件：{path}") from None
     except OSError as exc:
-        raise UserFacingError(f"无法读取公文说明文件 {path}：{exc.strerror or exc}") from None
+        raise UserFacingError(f"无法读取公文说明文件 {path}：{reason(exc)}") from None
     try:
         text = raw.decode("utf-8-sig")  # Notepad's BOM is harmless
     except UnicodeDecodeError:

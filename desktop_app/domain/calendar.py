@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from desktop_app.errors import ValidationError
+from desktop_app.errors import ValidationError, reason
 from desktop_app.paths import resource_dir
 
 log = logging.getLogger(__name__)
@@ -154,7 +154,7 @@ def read_table_file(path: Path) -> YearTable:
     except RecursionError:
         raise ValidationError(name, f"{name} 嵌套层次过深，不是节假日安排表。") from None
     except OSError as e:
-        raise ValidationError(name, f"无法读取 {name}：{e.strerror or e}。") from None
+        raise ValidationError(name, f"无法读取 {name}：{reason(e)}。") from None
     try:
         table = YearTable.from_json(obj)
     except ValidationError as e:

@@ -30,7 +30,7 @@ from typing import Callable, Optional
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (Ed25519PrivateKey,
                                                                Ed25519PublicKey)
 
-from desktop_app.errors import UserFacingError
+from desktop_app.errors import UserFacingError, reason
 from desktop_app.security import authz
 from desktop_app.security.roles import Permission
 from desktop_app.services.session import Session
@@ -59,7 +59,7 @@ def read_passphrase_file(path: Path | str, what: str = "口令") -> str:
         with open(path, "rb") as fh:
             data = fh.read(PASSPHRASE_FILE_MAX + 1)
     except OSError as exc:
-        raise UserFacingError(f"无法读取{what}文件 {path}：{exc.strerror or exc}") from exc
+        raise UserFacingError(f"无法读取{what}文件 {path}：{reason(exc)}") from exc
     if len(data) > PASSPHRASE_FILE_MAX:
         raise UserFacingError(f"{what}文件过大：{path}")
     try:

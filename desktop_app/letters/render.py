@@ -17,7 +17,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from desktop_app.errors import FileInUseError, UserFacingError, file_in_use
+from desktop_app.errors import FileInUseError, UserFacingError, file_in_use, reason
 
 from .fonts import FontSet, get_fonts
 from .geometry import A4_H, A4_W, LayoutConfig
@@ -151,7 +151,7 @@ def render_pdf(spec: LetterSpec, out_path, fonts: FontSet | None = None,
         if file_in_use(exc) is not None:            # open in a PDF reader: the GUI offers 重试
             raise FileInUseError(out) from exc
         hint = "（文件可能正被 PDF 阅读器等程序打开，请关闭后重试）" if isinstance(exc, PermissionError) else ""
-        raise UserFacingError(f"无法写入 PDF 文件 {out}：{exc.strerror or exc}{hint}") from exc
+        raise UserFacingError(f"无法写入 PDF 文件 {out}：{reason(exc)}{hint}") from exc
     log.info("已生成公文 %s（%d 页）", out, result.pages)
     return RenderResult(result.pages, result.fonts, result.fallbacks, out, len(buffer.getvalue()),
                         result.warnings)

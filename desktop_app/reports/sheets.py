@@ -21,7 +21,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop_app.errors import UserFacingError
+from desktop_app.errors import UserFacingError, reason
 
 MAX_FILE_BYTES = 60 * 1024 * 1024
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
@@ -62,7 +62,7 @@ def read_grid(path: Path | str, sheet: str | None = None) -> Grid:
     except FileNotFoundError:
         raise _refuse(path, "找不到这个文件。") from None
     except OSError as exc:
-        raise _refuse(path, f"无法读取（{exc.strerror or exc}）。") from None
+        raise _refuse(path, f"无法读取（{reason(exc)}）。") from None
     if size > MAX_FILE_BYTES:
         raise _refuse(path, f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB，请拆分后分批导入。")
     if size == 0:

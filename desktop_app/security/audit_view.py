@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.domain.registry import FAMILIES
-from desktop_app.errors import UserFacingError
+from desktop_app.errors import UserFacingError, reason
 from desktop_app.security import authz
 from desktop_app.security.roles import Permission
 from desktop_app.store import audit
@@ -211,6 +211,6 @@ def export_xlsx(s, flt: AuditFilter, path: Path | str) -> int:
     try:
         wb.save(path)
     except OSError as exc:
-        raise UserFacingError(f"无法写入 {path}：{exc.strerror or exc}") from exc
+        raise UserFacingError(f"无法写入 {path}：{reason(exc)}") from exc
     note(s, "导出审计日志", {"file": path.name, "rows": n} | _filter_detail(flt))
     return n

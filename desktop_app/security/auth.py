@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
-from desktop_app.errors import UserFacingError
+from desktop_app.errors import UserFacingError, reason
 from desktop_app.security import authz, passwords, policy
 from desktop_app.security.roles import Role
 from desktop_app.services.session import Session, open_session
@@ -64,7 +64,7 @@ def _open(data_dir: Path | str, clock: Clock | None) -> Session:
     try:
         return open_session(data_dir, clock=clock)
     except sqlite3.DatabaseError as exc:
-        raise UserFacingError(f"数据库文件已损坏，无法打开（{exc}）。请运行 taizhang check，"
+        raise UserFacingError(f"数据库文件已损坏，无法打开（{reason(exc)}）。请运行 taizhang check，"
                               "按提示从最新的完好备份恢复。") from exc
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Callable
 
 from desktop_app.domain.registry import FAMILIES
-from desktop_app.errors import UserFacingError
+from desktop_app.errors import UserFacingError, reason
 from desktop_app.security import authz, backup_crypto as bc, backup_format as bf, policy
 from desktop_app.security.roles import Permission
 from desktop_app.store import audit
@@ -100,7 +100,7 @@ def read_info(path: Path | str) -> BackupInfo:
         with open(path, "rb") as fh:
             header, _ = bf.read_header(fh)
     except OSError as exc:
-        raise UserFacingError(f"无法读取备份文件 {path}：{exc.strerror or exc}") from exc
+        raise UserFacingError(f"无法读取备份文件 {path}：{reason(exc)}") from exc
     return BackupInfo.from_header(path, header)
 
 
@@ -252,7 +252,7 @@ def make_backup(s, *, kind: str = "manual", to_dir: Path | str | None = None,
     except (OSError, UserFacingError) as exc:
         _note(s, "备份失败", {"kind": kind, "folder": str(folder), "reason": str(exc)})
         if isinstance(exc, OSError):
-            raise UserFacingError(f"备份失败：{exc.strerror or exc}（磁盘已满或无权限？）") from exc
+            raise UserFacingError(f"备份失败：{reason(exc)}（磁盘已满或无权限？）") from exc
         raise
     if to_dir is None:
         _second_copy(s, result)
@@ -286,7 +286,7 @@ def _second_copy(s, result: BackupResult) -> None:
         result.second_copy = target
         result.removed += rotate(second, s.now())
     except OSError as exc:
-        msg = f"第二备份位置 {second} 不可用（{exc.strerror or exc}），本次备份只保存在数据目录中。"
+        msg = f"第二备份位置 {second} 不可用（{reason(exc)}），本次备份只保存在数据目录中。"
         log.warning(msg)
         result.warnings.append(msg)
 
@@ -315,7 +315,7 @@ def verify(path: Path | str, *, passphrase: str | None = None, file_key: bytes |
         _check_database(work / DB_NAME, header)
         return BackupInfo.from_header(path, header)
     except OSError as exc:
-        raise bc.BackupDamaged(f"无法读取备份 {path.name}：{exc.strerror or exc}") from exc
+        raise bc.BackupDamaged(f"无法读取备份 {path.name}：{reason(exc)}") from exc
     finally:
         if own:
             bf.remove_tree(work)
@@ -364,7 +364,7 @@ def _check_database(db_path: Path, header: dict) -> None:
         if rows != ["ok"]:
             raise bc.BackupDamaged(f"备份中的数据库结构损坏：{rows[0]}")
     except sqlite3.DatabaseError as exc:
-        raise bc.BackupDamaged(f"备份中的数据库无法打开：{exc}") from exc
+        raise bc.BackupDamaged(f"备份中的数据库无法打开：{reason(exc)}") from exc
     finally:
         conn.close()
     facts, shas = describe(db_path)

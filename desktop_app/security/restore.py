@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from desktop_app.errors import UserFacingError
+from desktop_app.errors import UserFacingError, reason
 from desktop_app.filenames import inside, is_sha256
 from desktop_app.security import authz, backup, backup_format as bf
 from desktop_app.security.backup import BackupInfo
@@ -68,12 +68,12 @@ def health(data_dir: Path | str) -> Health:
     except UserFacingError as exc:
         return Health(False, False, [str(exc)])
     except sqlite3.DatabaseError as exc:
-        return Health(False, False, [f"数据库文件已损坏：{exc}"])
+        return Health(False, False, [f"数据库文件已损坏：{reason(exc)}"])
     try:
         rows = [r[0] for r in conn.execute("PRAGMA quick_check")]
         problems = [] if rows == ["ok"] else [f"数据库结构损坏：{r}" for r in rows[:10]]
     except sqlite3.DatabaseError as exc:
-        problems = [f"数据库文件已损坏：{exc}"]
+        problems = [f"数据库文件已损坏：{reason(exc)}"]
     finally:
         conn.close()
     return Health(not problems, False, problems)
@@ -176,7 +176,7 @@ def _swap(data_dir: Path, staging: Path, info: BackupInfo) -> Path | None:
         for suffix in moved:           # put the live database back as it was
             os.replace(Path(str(replaced) + suffix), Path(str(live) + suffix))
         marker.unlink(missing_ok=True)
-        raise UserFacingError(f"无法替换数据库文件（{exc.strerror or exc}）；请先关闭其他正在使用"
+        raise UserFacingError(f"无法替换数据库文件（{reason(exc)}）；请先关闭其他正在使用"
                               "本数据目录的程序窗口。数据库未被改动。") from exc
     _bring_attachments(staging / "attachments", data_dir / "attachments")
     return replaced

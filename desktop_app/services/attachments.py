@@ -26,7 +26,7 @@ from pathlib import Path
 
 from desktop_app.domain.record import Saved
 from desktop_app.domain.registry import family
-from desktop_app.errors import UserFacingError
+from desktop_app.errors import UserFacingError, reason
 from desktop_app.filenames import clean_name, inside, require_sha256
 from desktop_app.security import authz
 from desktop_app.security.roles import Permission
@@ -59,7 +59,7 @@ def store_file(s: Session, source: Path) -> tuple[str, int]:
     try:
         size = source.stat().st_size
     except OSError as exc:
-        raise UserFacingError(f"无法读取文件 {source}：{exc.strerror or exc}") from exc
+        raise UserFacingError(f"无法读取文件 {source}：{reason(exc)}") from exc
     if size > limit:
         raise UserFacingError(f"文件过大（{size / 1048576:.1f} MB），附件最大 {limit // 1048576} MB。")
     s.attachments_dir.mkdir(parents=True, exist_ok=True)
@@ -85,7 +85,7 @@ def store_file(s: Session, source: Path) -> tuple[str, int]:
         return sha, written
     except OSError as exc:
         _remove(tmp)
-        raise UserFacingError(f"保存附件失败：{exc.strerror or exc}（磁盘已满或无权限？）") from exc
+        raise UserFacingError(f"保存附件失败：{reason(exc)}（磁盘已满或无权限？）") from exc
     except BaseException:
         _remove(tmp)
         raise
@@ -123,7 +123,7 @@ def export_copy(s: Session, sha256: str, target: Path) -> Path:
     try:
         shutil.copyfile(source, target)
     except OSError as exc:
-        raise UserFacingError(f"无法写入 {target}：{exc.strerror or exc}") from exc
+        raise UserFacingError(f"无法写入 {target}：{reason(exc)}") from exc
     return target
 
 

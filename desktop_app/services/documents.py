@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.domain.record import Saved
-from desktop_app.errors import UserFacingError, ValidationError
+from desktop_app.errors import UserFacingError, ValidationError, reason
 from desktop_app.letters import fill_template, get_fonts, load_doc_types, render_pdf
 from desktop_app.letters.docnumber import format_doc_number, parse_doc_number
 from desktop_app.letters.documents import DocType
@@ -195,4 +195,4 @@ def _copy(src: str, dst: Path) -> None:
     try:
         shutil.copyfile(src, dst)
     except OSError as exc:
-        raise UserFacingError(f"无法写入 {dst}：{exc.strerror or exc}") from exc
+        raise UserFacingError(f"无法写入 {dst}：{reason(exc)}") from exc

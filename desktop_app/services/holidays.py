@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.domain.calendar import YearTable
-from desktop_app.errors import ValidationError
+from desktop_app.errors import ValidationError, reason
 from desktop_app.security import authz
 from desktop_app.services.session import Session
 from desktop_app.store import audit
@@ -71,7 +71,7 @@ def read_notice(path: Path | str, year: int) -> YearTable:
     try:
         size = path.stat().st_size
     except OSError as e:
-        raise ValidationError("file", f"无法读取 {path.name}：{e.strerror or e}。") from None
+        raise ValidationError("file", f"无法读取 {path.name}：{reason(e)}。") from None
     if size > MAX_FILE_BYTES:
         raise ValidationError("file", f"{path.name} 有 {size // 1024} KB，不像节假日安排表（应只有几 KB）。")
     if path.is_dir():
@@ -83,7 +83,7 @@ def read_notice(path: Path | str, year: int) -> YearTable:
     except UnicodeDecodeError:
         raise ValidationError("file", f"{path.name} 不是 UTF-8 编码，请用记事本“另存为”UTF-8 后重试。") from None
     except OSError as e:
-        raise ValidationError("file", f"无法读取 {path.name}：{e.strerror or e}。") from None
+        raise ValidationError("file", f"无法读取 {path.name}：{reason(e)}。") from None
     return parse_notice(text, year, path.name)
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.request import pathname2url
 
-from desktop_app.errors import UserFacingError
+from desktop_app.errors import UserFacingError, reason
 from desktop_app.store import migrations
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def _check_file(path: Path) -> None:
         with open(path, "rb") as fh:
             head = fh.read(16)
     except OSError as exc:
-        raise UserFacingError(f"无法读取数据库文件 {path}：{exc.strerror or exc}") from exc
+        raise UserFacingError(f"无法读取数据库文件 {path}：{reason(exc)}") from exc
     if head and head != SQLITE_MAGIC:
         raise UserFacingError(
             f"数据库文件已损坏或不是本程序的数据库：{path}。文件未被改动；请从备份恢复。")
@@ -106,7 +106,7 @@ def open_database(path: Path | str, *, create: bool = True) -> sqlite3.Connectio
     try:
         conn = connect(path)     # setting WAL already reads the file: a damaged one fails here
     except sqlite3.DatabaseError as exc:
-        raise UserFacingError(f"数据库文件已损坏，无法打开：{path}（{exc}）。文件未被改动；请从备份恢复。") from exc
+        raise UserFacingError(f"数据库文件已损坏，无法打开：{path}（{reason(exc)}）。文件未被改动；请从备份恢复。") from exc
     try:
         version = _version(conn)
         latest = migrations.LATEST
@@ -120,7 +120,7 @@ def open_database(path: Path | str, *, create: bool = True) -> sqlite3.Connectio
             migrations.migrate(conn, version)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise UserFacingError(f"数据库文件已损坏，无法打开：{path}（{exc}）。文件未被改动；请从备份恢复。") from exc
+        raise UserFacingError(f"数据库文件已损坏，无法打开：{path}（{reason(exc)}）。文件未被改动；请从备份恢复。") from exc
     except BaseException:
         conn.close()
         raise

@@ -154,3 +154,24 @@ def test_check_of_a_damaged_file_is_chinese(office, capsys):
     out, err = capsys.readouterr()
     assert code == 1 and "审计日志无法读取：数据库文件已损坏" in out
     assert not ENGLISH.search(out + err), out + err
+
+
+@pytest.mark.parametrize("exc, phrase", [
+    (PermissionError(errno.EACCES, "Permission denied", "a"), "没有访问权限"),
+    (OSError(errno.ENOSPC, "No space left on device"), "磁盘空间已满"),
+    (FileNotFoundError(errno.ENOENT, "No such file or directory"), "找不到该文件或文件夹"),
+    (UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"), "文字编码不是 UTF-8"),
+    (sqlite3.DatabaseError("file is not a database"), "内容已损坏"),
+    (sqlite3.OperationalError("database is locked"), "被另一个程序或窗口占用"),
+])
+def test_reason_inside_a_sentence(exc, phrase):
+    from desktop_app.errors import reason
+    assert reason(exc) == phrase
+
+
+def test_unreadable_password_file_is_chinese(tmp_path, capsys, office):
+    bad = tmp_path / "gbk.txt"
+    bad.write_bytes("口令".encode("gb18030") + b"\xff\xfe")
+    code = main(["--data-dir", office[1], "--user", "张三", "--password-file", str(bad), "summary"])
+    err = capsys.readouterr().err
+    assert code == 1 and "文字编码不是 UTF-8" in err and not ENGLISH.search(err), err
