@@ -10,7 +10,10 @@ from desktop_app.exchange.jsonsafe import check_depth
 
 
 def reference(data: bytes, max_depth: int) -> tuple[bool, bool, int, bool]:
-    """(accepted, ends inside a string, deepest nesting, brackets balanced)."""
+    """(accepted, ends inside a string, deepest nesting, brackets balanced).
+
+    A backslash outside a string is not JSON at all; such text counts as unbalanced
+    (the check may refuse it more strictly than the walk, which is harmless)."""
     depth, in_string, escaped, deepest, balanced = 0, False, False, 0, True
     for byte in data:
         if in_string:
@@ -22,6 +25,8 @@ def reference(data: bytes, max_depth: int) -> tuple[bool, bool, int, bool]:
                 in_string = False
         elif byte == 0x22:
             in_string = True
+        elif byte == 0x5C:
+            balanced = False
         elif byte in (0x5B, 0x7B):
             depth += 1
             deepest = max(deepest, depth)
