@@ -29,7 +29,7 @@ from .jsonsafe import loads_strict
 from .keys import is_office_code
 from .rows import (CONFLICT_KINDS, CONFLICT_STATUSES, ID_RE, JSON_TEXT_MAX, SHA_RE,
                    _stamp_problem, _text, check_wire, columns)
-from .values import is_timestamp
+from .values import is_scalar_text, is_timestamp
 
 KEY_COLUMNS = ("id", "ledger_no", "owner_office", "created_at", "created_by")
 SNAPSHOT_DEPTH = 2
@@ -64,7 +64,8 @@ def _key_problem(snap: dict) -> str | None:
                                              and ID_RE.fullmatch(snap["id"])):
         return "台账编号冲突的内容格式不正确"
     if not (_text(snap["ledger_no"], 64, null=False) and is_office_code(snap["owner_office"])
-            and is_timestamp(snap["created_at"]) and _text(snap["created_by"], 100, null=False)):
+            and is_timestamp(snap["created_at"]) and _text(snap["created_by"], 100, null=False)
+            and is_scalar_text(snap["ledger_no"]) and is_scalar_text(snap["created_by"])):
         return "台账编号冲突的内容格式不正确"
     return None
 

@@ -97,7 +97,8 @@ def data_part(row: Mapping[str, Any]) -> dict[str, Any]:
 def _text(value: Any, limit: int, *, null: bool = True) -> bool:
     if value is None:
         return null
-    return isinstance(value, str) and len(value) <= limit and is_scalar_text(value)
+    # Unicode scalar values and no NUL: checked for a whole row by ``_values_problem``.
+    return isinstance(value, str) and len(value) <= limit
 
 
 def _int(value: Any) -> bool:
@@ -121,11 +122,26 @@ def _stamp_problem(row: Mapping[str, Any], *, allow_empty: bool = False) -> str 
     return None
 
 
+_LIMITS: dict[int, tuple[int, frozenset[str] | None]] = {}
+
+
+def _limits(f) -> tuple[int, frozenset[str] | None]:
+    """(length limit, vocabulary) of a field, worked out once: this runs per value."""
+    found = _LIMITS.get(id(f))
+    if found is None:
+        vocab = frozenset(choices(f.vocab)) if f.vocab else None
+        found = _LIMITS[id(f)] = (f.limit or 20000, vocab)
+    return found
+
+
 def _field_problem(f, value: Any) -> str | None:
     kind = f.kind
     if value is None:
         return f"缺少必填字段“{f.label}”" if f.required else None
-    if kind in (Kind.INT, Kind.BOOL):
+    limit, vocab = _limits(f)
+    if kind is Kind.TEXT and type(value) is str and len(value) <= limit:
+        return f"字段“{f.label}”只能是一行文字" if "\n" in value or "\r" in value else None
+    if kind is Kind.INT or kind is Kind.BOOL:
         if not _int(value) or (kind is Kind.BOOL and value not in (0, 1)):
             return f"字段“{f.label}”应为整数"
         return _range_problem(f, value)
@@ -137,13 +153,11 @@ def _field_problem(f, value: Any) -> str | None:
         if not math.isfinite(number) or repr(number) != value:
             return f"字段“{f.label}”应为数字"
         return _range_problem(f, number)
-    if not _text(value, f.limit or 20000, null=False):
+    if not _text(value, limit, null=False):
         return f"字段“{f.label}”类型不对或过长"
-    if kind is Kind.TEXT and ("\n" in value or "\r" in value):
-        return f"字段“{f.label}”只能是一行文字"
     if kind is Kind.DATE and not is_date(value):
         return f"字段“{f.label}”不是有效日期"
-    if kind is Kind.CHOICE and value not in choices(f.vocab):
+    if kind is Kind.CHOICE and value not in vocab:
         return f"字段“{f.label}”的值“{shown(value, 20)}”不是可选项"
     if kind in (Kind.REFS, Kind.LIST):
         return _list_problem(f, value)
@@ -237,16 +251,13 @@ def check_wire(table: str, row: Any) -> str | None:
         return "不是 JSON 对象"
     expected = columns(table)
     if set(row) != set(expected):
-        extra = sorted(set(row) ^ set(expected))[:3]
-        return f"字段与本程序的数据结构不符：{extra}"
+        extra = [shown(k, 20) for k in sorted(set(row) ^ set(expected))[:3]]
+        return f"字段与本程序的数据结构不符：{'、'.join(extra)}"
     if not (isinstance(row["id"], str) and ID_RE.fullmatch(row["id"])):
         return "记录编号格式不正确"
-    for name, value in row.items():
-        problem = scalar_problem(value)
-        if problem is None and isinstance(value, dict) and name != "_vv":
-            problem = "类型不对"
-        if problem:
-            return f"字段“{_label(table, name)}”{problem}"
+    problem = _values_problem(table, row)
+    if problem:
+        return problem
     if table == CONFLICT_TABLE:
         from .conflict_rows import conflict_problem    # it checks snapshots with check_wire
         return conflict_problem(row)
@@ -261,6 +272,33 @@ def check_wire(table: str, row: Any) -> str | None:
         if problem:
             return problem
     return _hash_problem(table, row)
+
+
+def _values_problem(table: str, row: Mapping[str, Any]) -> str | None:
+    """Every value storable as it is: text of Unicode scalar values without NUL,
+    integers within 64 bits, a dict only for ``_vv``.  The texts are checked in one
+    encode (this runs on every row of a package); only a failure looks closer."""
+    texts = []
+    for name, value in row.items():
+        kind = type(value)
+        if kind is str:
+            texts.append(value)
+        elif value is None or (kind is dict and name == "_vv"):
+            continue
+        elif kind is not int or not is_int64(value):
+            return f"字段“{_label(table, name)}”{scalar_problem(value) or '类型不对'}"
+    joined = "".join(texts)
+    try:
+        joined.encode("utf-8")
+        clean = "\x00" not in joined
+    except UnicodeEncodeError:
+        clean = False
+    if clean:
+        return None
+    for name, value in row.items():
+        if isinstance(value, str) and not is_scalar_text(value):
+            return f"字段“{_label(table, name)}”含有无效的 Unicode 字符"
+    return None
 
 
 def _label(table: str, name: str) -> str:
