@@ -62,6 +62,11 @@ def load_page(s: Session, family: str, flt: ListFilter, sort: str | None, descen
 def due_text(due: Due | None) -> str:
     if due is None:
         return ""
+    text = _due_text(due)
+    return text + "（按周末估算）" if getattr(due, "estimated", False) else text
+
+
+def _due_text(due: Due) -> str:
     if due.level is Level.RED:
         return f"{due.due_date} 逾期{-due.days_left}个工作日" if due.days_left < 0 else f"{due.due_date} 已逾期"
     if due.level is Level.ORANGE:

@@ -44,6 +44,7 @@ class NearestDue:
     label: str
     level: Level
     days_left: int
+    estimated: bool = False      # the due date lies in a year with no holiday table
 
 
 def nearest_due(s: Session, family: str, ids: list[str]) -> dict[str, NearestDue]:
@@ -59,7 +60,8 @@ def nearest_due(s: Session, family: str, ids: list[str]) -> dict[str, NearestDue
         for r in rows:
             d = date.fromisoformat(r["due"])
             out[r["id"]] = NearestDue(r["due"], r["label"], warning_level(d, today, s.calendar, th),
-                                      s.calendar.working_days_left(today, d))
+                                      s.calendar.working_days_left(today, d),
+                                      not s.calendar.has_table(d.year))
     return out
 
 

@@ -145,3 +145,12 @@ def test_a_deadline_in_a_year_without_table_keeps_its_estimated_mark(data_dir, u
         assert near and near[0].estimated is False
     finally:
         s.close()
+
+
+def test_nearest_due_is_marked_estimated_until_the_table_is_entered(session, unit):
+    from desktop_app.services import lookup
+    rect = records.create(session, "rectification", {
+        "title": "整改", "unit_id": unit.id, "issued_date": "2026-11-27", "report_due": "2027-01-08"}).record
+    assert lookup.nearest_due(session, "rectification", [rect.id])[rect.id].estimated is True
+    holidays.set_table(session, holidays.parse_notice(json.dumps(NOTICE_2027), 2027))
+    assert lookup.nearest_due(session, "rectification", [rect.id])[rect.id].estimated is False

@@ -107,3 +107,22 @@ def test_an_item_counts_from_its_rectification(window, ctx, qtbot, monkeypatch, 
     qtbot.mouseClick(item.save_button, Qt.MouseButton.LeftButton)
     assert item.record is not None and item.record.get("deadline") == "2026-03-16"
     close_window(item)
+
+
+def test_a_count_into_a_year_without_table_says_it_is_estimated(window, ctx, qtbot, monkeypatch, answers):
+    d = _new_rectification(window, qtbot, monkeypatch, ctx)
+    _type(qtbot, d, "issued_date", "2026-12-21")
+    _type(qtbot, d, "report_due", "+10")                        # crosses into 2027
+    hint = d.form.cells["report_due"].hint.text()
+    # 1 January 2027 counts as a working day until the 2027 table is entered
+    assert hint.startswith("2027-01-04（星期一）") and "2027 年尚无节假日安排，按周末估算" in hint
+    close_window(d)
+
+
+def test_list_marks_a_due_date_in_a_year_without_table(window, ctx, qtbot):
+    from desktop_app.domain.deadlines import Level
+    from ui.listing import due_text
+    from desktop_app.services.lookup import NearestDue
+    assert due_text(NearestDue("2027-01-05", "整改报告", Level.GREEN, 20, True)) == \
+        "2027-01-05 剩20个工作日（按周末估算）"
+    assert due_text(NearestDue("2026-12-30", "整改报告", Level.GREEN, 20, False)) == "2026-12-30 剩20个工作日"

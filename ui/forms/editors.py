@@ -252,6 +252,9 @@ class DeadlineEditor(DateEditor):
             self._problem = exc.message
             return
         how = f"{label}（{start.isoformat()}）后{rule.label}"
+        years = {y for y in range(start.year, due.year + 1) if not self.ctx.calendar.has_table(y)}
+        if years:
+            how += f"（{'、'.join(map(str, sorted(years)))} 年尚无节假日安排，按周末估算）"
         if rule.kind != "working_days" and due != rule.apply(start, self.ctx.calendar.with_rest_day_shift(False)):
             how += f"，{REST_DAY_RULE}"
         self._result = (due, how)
