@@ -107,3 +107,6 @@ def _letter(values, cal):
 
 _DERIVERS = {"sanction": _sanction, "duty_report": _duty, "major_matter": _major_matter,
              "letter": _letter}
+# Derived values that follow the working-day calendar: recomputed when a holiday
+# table or the rest-day rule changes (services/holidays.recompute_stored).
+CALENDAR_DERIVED = ("duty_report", "letter")

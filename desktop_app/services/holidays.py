@@ -114,17 +114,48 @@ def set_table(s: Session, table: YearTable) -> int:
     old = _stored(s, table.year)
     if old is not None and YearTable.from_json(json.loads(old)) == table:
         return 0
-    calendar = s.calendar.with_table(table)
-    with transaction(s.conn):
-        s.conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (key, value))
-        audit.append(s.conn, ts=s.now().isoformat(timespec="seconds"), actor=s.user,
-                     action="录入节假日安排",
-                     detail={"year": table.year, "notice": table.notice,
-                             "issued": table.issued.isoformat(), "replaced": old is not None,
-                             "holidays": len(table.holidays)})
-        moved = refresh_deadlines(s.conn, calendar)
-    s.calendar = calendar
+    calendar, before = s.calendar.with_table(table), s.calendar
+    try:
+        with transaction(s.conn):
+            s.conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (key, value))
+            audit.append(s.conn, ts=s.now().isoformat(timespec="seconds"), actor=s.user,
+                         action="录入节假日安排",
+                         detail={"year": table.year, "notice": table.notice,
+                                 "issued": table.issued.isoformat(), "replaced": old is not None,
+                                 "holidays": len(table.holidays)})
+            s.calendar = calendar
+            moved = recompute_stored(s, f"{table.year} 年节假日安排")
+            moved += refresh_deadlines(s.conn, calendar)
+    except BaseException:
+        s.calendar = before
+        raise
     return moved
+
+
+def recompute_stored(s: Session, why: str) -> int:
+    """Due dates a record stores (述责报告的截止日, 函询的回复期限) computed again under
+    ``s.calendar``; each one that moves is written as a change of the record (stamped,
+    audited, carried by the exchange). Only this office's records: another office's
+    are recomputed by their owner. Runs inside the caller's transaction."""
+    from desktop_app.domain.derive import CALENDAR_DERIVED, derived_values
+    from desktop_app.domain.registry import family
+    from desktop_app.store import records as repo
+    ctx, changed = s.write_context(), 0
+    for name in CALENDAR_DERIVED:
+        fam = family(name)
+        for row in s.conn.execute(f"SELECT * FROM {name} WHERE owner_office = ? AND voided = 0",
+                                  (s.office_code,)).fetchall():
+            values = repo.decoded_values(fam, dict(row))
+            try:
+                new = derived_values(fam, values, s.calendar)
+            except ValidationError:          # a record the rules refuse now: leave it as it is
+                continue
+            diff = {k: v for k, v in new.items() if values.get(k) != v}
+            if diff:
+                repo.write(s.conn, ctx, fam, row["id"], diff, {}, action="重算期限",
+                           audit_detail={"reason": why})
+                changed += 1
+    return changed
 
 
 def missing_next_year(s: Session, today: date | None = None) -> int | None:

@@ -85,14 +85,20 @@ def set_rest_day_shift(s: Session, on: bool) -> int:
     authz.require(s, authz.setting_permission(REST_DAY_SHIFT_KEY), "修改期限规则")
     value = "1" if on else "0"
     old = s.setting(REST_DAY_SHIFT_KEY, "1")
-    calendar = s.calendar.with_rest_day_shift(on)
-    with transaction(s.conn):
-        s.conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
-                       (REST_DAY_SHIFT_KEY, value))
-        audit.append(s.conn, ts=s.now().isoformat(timespec="seconds"), actor=s.user,
-                     action="修改设置", detail={"key": REST_DAY_SHIFT_KEY, "changes": [old, value]})
-        moved = refresh_deadlines(s.conn, calendar)
-    s.calendar = calendar
+    from desktop_app.services.holidays import recompute_stored
+    calendar, before = s.calendar.with_rest_day_shift(on), s.calendar
+    try:
+        with transaction(s.conn):
+            s.conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
+                           (REST_DAY_SHIFT_KEY, value))
+            audit.append(s.conn, ts=s.now().isoformat(timespec="seconds"), actor=s.user,
+                         action="修改设置", detail={"key": REST_DAY_SHIFT_KEY, "changes": [old, value]})
+            s.calendar = calendar
+            moved = recompute_stored(s, "期限规则：" + ("遇节假日顺延至下一工作日" if on else "不顺延"))
+            moved += refresh_deadlines(s.conn, calendar)
+    except BaseException:
+        s.calendar = before
+        raise
     return moved
 
 

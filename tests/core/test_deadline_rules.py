@@ -100,3 +100,19 @@ def test_an_item_deadline_before_its_rectification_was_issued(session, unit):
                                               "deadline": "2026-11-18"})
     records.create(session, "rect_item", {"rectification_id": rect.id, "problem": "问题",
                                           "deadline": "2026-12-18"})
+
+
+def test_a_stored_due_date_follows_the_rule(data_dir, session, person):
+    """述责述廉 年度: 次年1月31日 — 2027-01-31 is a Sunday. The stored 截止日 moves with
+    the rule (a change of the record, audited), and so does its deadline."""
+    rep = records.create(session, "duty_report", {"person_id": person.id, "cycle": "年",
+                                                  "period": "2026"}).record
+    assert rep.get("due") == "2027-02-01"
+    office.set_rest_day_shift(session, False)
+    assert records.get(session, "duty_report", rep.id).get("due") == "2027-01-31"
+    assert _due(session, rep.id) == "2027-01-31"
+    entry = session.conn.execute("SELECT detail FROM audit_log WHERE record_id = ? AND action = '重算期限'",
+                                 (rep.id,)).fetchone()
+    assert "不顺延" in json.loads(entry[0])["reason"]
+    office.set_rest_day_shift(session, True)
+    assert records.get(session, "duty_report", rep.id).get("due") == "2027-02-01"
