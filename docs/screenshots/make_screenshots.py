@@ -180,6 +180,7 @@ def rectification(app, w, ctx, talk_dialog) -> None:
         s.close()
     rect = talk_dialog.open_child("rectification", None, values)
     rect.resize(1100, 720)
+    rect.form.editors["report_due"].line.setText("+15")        # a deadline typed as a count
     settle(app)
     save(rect, "rect-form.png", guide=True)
     rect.discard_changes()
@@ -218,7 +219,7 @@ def export_and_files(app, w) -> None:
 
 def other_pages(app, w, ctx, folder: Path) -> None:
     from desktop_app.security.auth import Identity
-    from ui.pages.navigation import EXCHANGE
+    from ui.pages.navigation import EXCHANGE, HOLIDAYS, REPORTS
     from ui.security.integrate import SecurityWindow
     dossier = w.show_page("dossier")
     dossier.show_person(busiest_person(ctx))
@@ -227,6 +228,13 @@ def other_pages(app, w, ctx, folder: Path) -> None:
     w.show_page(EXCHANGE)
     settle(app, 1.0)
     save(w, "exchange.png", guide=True)
+    reports = w.show_page(REPORTS)
+    _press(reports, "统计")
+    settle(app, 1.5)
+    save(w, "reports.png", docs=False, guide=True)
+    w.show_page(HOLIDAYS)
+    settle(app, 0.6)
+    save(w, "holidays.png", docs=False, guide=True)
     sec = SecurityWindow(Identity(folder, "管理员", "管理员", clock), synchronous=True)
     sec.show()
     backups = sec.show_page("backups")

@@ -104,7 +104,9 @@ def test_no_english_on_any_page_or_record_window(window, ctx, qtbot):
     # the help text must name them as they are typed
     typed_keys = {"number_prefix", "title", "body", "talk_county"}
     found = {}
-    for key in (DASHBOARD, SEARCH, DOSSIER, EXCHANGE, CONFLICTS, *FAMILIES):
+    pages = list(window.nav.items)
+    assert {DASHBOARD, SEARCH, DOSSIER, EXCHANGE, CONFLICTS, *FAMILIES} <= set(pages)
+    for key in pages:
         window.show_page(key)
         found[key] = english_in(visible_texts(window), typed_keys)
     for family in FAMILIES:

@@ -117,6 +117,7 @@ def english_in(texts, allowed=()) -> list[str]:
         t = re.sub(r"[/\\][^\s，。；）]*", "", t)                      # paths
         t = re.sub(r"\b[A-Z0-9]+(-[A-Z0-9]+)+\b", "", t)               # LCX-TH-2026-15, CNTY-07
         t = re.sub(r"&(?=\w)", "", t)
+        t = re.sub(r"\*?\.[A-Za-z0-9]{2,4}\b", "", t)                   # file types: .xlsx, *.csv
         words = [w for w in re.findall(r"[A-Za-z][A-Za-z_]+", t) if w not in known and not w.isupper()]
         if words:
             out.append(t)
