@@ -29,6 +29,7 @@ from typing import Any, Iterator
 
 from desktop_app.domain.registry import FAMILIES
 from desktop_app.domain.schema import Kind
+from desktop_app.services.attachments import blob_path
 from desktop_app.services.session import Session, load_calendar
 from desktop_app.store.records import decoded_values, record_title
 from desktop_app.store.revision import MAX_FUTURE_MS, format_hlc, parse_hlc
@@ -261,7 +262,7 @@ def staged_rows(path: Path) -> Iterator[dict]:
 
 
 def _blob_exists(s: Session, sha: str) -> bool:
-    return (s.attachments_dir / sha[:2] / sha).is_file()
+    return blob_path(s, sha).is_file()
 
 
 def walk(s: Session, contents: ArchiveContents, *, sender: str, rel: Relation, schema: int,

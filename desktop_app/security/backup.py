@@ -29,6 +29,7 @@ from typing import Callable
 
 from desktop_app.domain.registry import FAMILIES
 from desktop_app.errors import UserFacingError, reason
+from desktop_app.filenames import is_sha256
 from desktop_app.security import authz, backup_crypto as bc, backup_format as bf, policy
 from desktop_app.security.roles import Permission
 from desktop_app.store import audit
@@ -160,6 +161,9 @@ def describe(db_path: Path) -> dict:
 def _attachment_files(data_dir: Path, shas: list[str]) -> list[Path]:
     files, missing = [], []
     for sha in shas:
+        if not is_sha256(sha):          # never a path: "检查数据库" reports such a row
+            log.warning("attachment row with a malformed hash left out of the backup")
+            continue
         path = data_dir / "attachments" / sha[:2] / sha
         (files if path.is_file() else missing).append(path)
     if missing:
