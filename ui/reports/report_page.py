@@ -17,7 +17,7 @@ from ui import dialogs
 from ui.reports.charts import ChartView
 from ui.reports.report_model import ReportModel
 from ui.reports.report_series import series_of
-from ui.widgets.table import make_table
+from ui.widgets.table import make_table, on_open
 
 log = logging.getLogger(__name__)
 KINDS = (("quarter", "季度"), ("month", "月"), ("half", "半年"), ("year", "年度"), ("custom", "自定义"))
@@ -49,7 +49,7 @@ class ReportPage(QWidget):
         right = QSplitter(Qt.Orientation.Vertical)
         self.table = make_table(self)
         self.table.setModel(self.model)
-        self.table.doubleClicked.connect(self.drill)
+        on_open(self.table, self.drill)          # double-click or Enter, once
         self.table.horizontalHeader().setMinimumSectionSize(60)
         right.addWidget(self.table)
         self.chart = ChartView()
