@@ -73,3 +73,13 @@ def test_the_clean_up_button_removes_files_no_record_uses(qtbot, pair):
     assert not stray.exists()
     assert city.s.conn.execute("SELECT count(*) FROM audit_log WHERE action = '清理无用附件'"
                                ).fetchone()[0] == 1
+
+
+def test_save_dialogs_suggest_cleaned_names(monkeypatch, qapp):
+    from ui import dialogs
+    seen = []
+    monkeypatch.setattr(dialogs, "_ask_path", lambda parent, title, start, filters, **kw:
+                        seen.append(start))
+    dialogs.save_file_name(None, "导出廉政档案", "廉政档案-../../王某.pdf", "PDF 文件 (*.pdf)")
+    dialogs.save_file_name(None, "导出报表", "CON.xlsx", "")
+    assert seen == ["廉政档案-.._.._王某.pdf", "_CON.xlsx"]
