@@ -333,3 +333,27 @@ def test_9_archive_members_named_like_windows_devices(pair, table):
     path = forge(county, "CITY", {table: [wire(county, "unit", ids["unit"])]},
                  tmp / f"{table}.tzx")
     refused(pair, path, "文件名")
+
+
+# ------------------------------------------------------------------ 8 refusals are audited
+
+def test_8_every_kind_of_refusal_is_in_the_audit_log(pair):
+    county, city, ids, tmp, cli = pair
+    pkg = county.export(city, tmp / "wrong").packages[0]
+    wrong = tmp / "wrong-passphrase.txt"
+    wrong.write_text("不是这个口令\n", encoding="utf-8")
+    code, _, err = cli.run("import", pkg, "--passphrase-file", wrong)
+    assert code == 1 and "口令" in err
+    tampered = tmp / "tampered.tzx"
+    data = bytearray(pkg.read_bytes())
+    data[-100] ^= 1
+    tampered.write_bytes(bytes(data))
+    code, _, err = cli.import_(tampered)
+    assert code == 1
+    reasons = [(e["reason"], e["claimed_sender"], e["sha256"]) for e in city.refusals()]
+    assert reasons == [("wrong_passphrase_or_corrupt", "CNTY-A", file_sha256(pkg)),
+                       ("payload_mismatch", "CNTY-A", file_sha256(tampered))]
+    assert city.s.conn.execute("SELECT actor FROM audit_log WHERE action = '拒绝数据包'"
+                               ).fetchone()[0] == "管理员"
+    code, _, _ = cli.import_(pkg)          # the honest package itself still imports
+    assert code == 0
