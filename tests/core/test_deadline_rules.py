@@ -116,3 +116,18 @@ def test_a_stored_due_date_follows_the_rule(data_dir, session, person):
     assert "不顺延" in json.loads(entry[0])["reason"]
     office.set_rest_day_shift(session, True)
     assert records.get(session, "duty_report", rep.id).get("due") == "2027-02-01"
+
+
+def test_a_task_counts_from_its_meeting_two_references_away(session, person):
+    """常委会任务清单 → 议题 → 会议: the task's start is the meeting's date."""
+    from desktop_app.domain.registry import family
+    from desktop_app.services.rules import anchor_date, typed_deadline
+    meeting = records.create(session, "meeting", {"meeting_type": "常委会",
+                                                  "meeting_date": "2026-11-24"}).record
+    topic = records.create(session, "topic", {"meeting_id": meeting.id, "name": "议题"}).record
+    fam = family("meeting_task")
+    spec = typed_deadline(fam, "deadline")
+    assert anchor_date(session, fam, spec, {"topic_id": topic.id})[0].isoformat() == "2026-11-24"
+    with pytest.raises(NeedsConfirmation, match="早于会议日期（2026-11-24）"):
+        records.create(session, "meeting_task", {"topic_id": topic.id, "task": "任务",
+                                                 "deadline": "2026-11-23"})
