@@ -2,8 +2,8 @@
 
 PyInstaller's PySide6 hooks collect the plugins and translations of every Qt
 module that is imported anywhere; the program uses QtCore, QtGui, QtWidgets,
-QtPrintSupport, QtPdf, QtPdfWidgets, QtSvg (the icon) and QtNetwork (the
-single-instance lock). Everything else (Qml, Quick, WebEngine, virtual keyboard,
+QtPrintSupport, QtPdf, QtPdfWidgets, QtCharts (report charts), QtSvg (the icon)
+and QtNetwork (the single-instance lock). Everything else (Qml, Quick, WebEngine, virtual keyboard,
 SQL drivers, multimedia, 3D…) goes, and of 300 translation files only
 qtbase_zh_CN stays. Names are matched case-insensitively on the path inside the
 bundle, so one list serves Windows (Qt6Qml.dll) and Linux (libQt6Qml.so.6).
@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import re
 
+# The Qt modules the program uses (tests/core/test_packaging.py checks every import in
+# ui/ and desktop_app/ against it); QtCharts brings OpenGL and OpenGLWidgets.
+USED_QT = ("core", "gui", "widgets", "printsupport", "pdf", "pdfwidgets", "svg", "svgwidgets",
+           "network", "charts", "opengl", "openglwidgets", "dbus", "xcbqpa")
 UNUSED_QT = ("qml", "quick", "webengine", "webchannel", "webview", "virtualkeyboard", "3d",
              "multimedia", "spatialaudio", "texttospeech", "charts", "datavisualization",
              "graphs", "designer", "help", "location", "positioning", "sensors", "serialport",
@@ -35,15 +39,15 @@ UNUSED_PLUGIN_FILES = ("qgtk3", "virtualkeyboard", "qeglfs", "qlinuxfb", "qvnc",
 # Windows: software OpenGL (20 MB) and the shader compiler serve Qt Quick and OpenGL
 # widgets, which the program does not use.
 WINDOWS_UNUSED = ("opengl32sw.dll", "d3dcompiler_")
-# Linux: the printing stack is the desktop's own (CUPS and the TLS and Kerberos libraries
-# it links to); bundling a copy would add 10 MB and could disagree with the system's
-# cupsd. Without libcups the print dialog still offers printing to PDF.
-SYSTEM_LIBS = ("libcups.", "libgnutls.", "libnettle.", "libhogweed.", "libgmp.", "libp11-kit.",
+# Linux: the printing stack and the session bus are the desktop's own (CUPS with the TLS
+# and Kerberos libraries it links to; D-Bus with systemd's library): every UOS or Kylin
+# desktop has them, and a bundled copy (13 MB) could disagree with the system's cupsd.
+# Without libcups the print dialog still offers printing to PDF.
+SYSTEM_LIBS = ("libdbus-1.", "libsystemd.", "libgcrypt.", "libgpg-error.", "liblz4.", "libcap.",
+               "libcups.", "libgnutls.", "libnettle.", "libhogweed.", "libgmp.", "libp11-kit.",
                "libtasn1.", "libidn2.", "libunistring.", "libkrb5.", "libkrb5support.",
                "libk5crypto.", "libgssapi_krb5.", "libcom_err.", "libkeyutils.", "libavahi-")
 KEEP_TRANSLATION = "qtbase_zh_cn.qm"
-# "opengl" would also match Qt6OpenGL, which the xcb platform plugin on Linux links to.
-_KEEP_ANYWAY = ("qt6openglwidgets",)
 
 
 def _qt_module(name: str) -> str | None:
@@ -56,8 +60,7 @@ def _qt_module(name: str) -> str | None:
 
 
 def _unused_module(module: str) -> bool:
-    if module in ("core", "gui", "widgets", "printsupport", "pdf", "pdfwidgets", "svg",
-                  "svgwidgets", "network", "dbus", "xcbqpa", "opengl"):
+    if module in USED_QT:
         return False
     return any(module.startswith(u) for u in UNUSED_QT)
 

@@ -6,7 +6,9 @@ It runs ``run_gui`` unchanged; a timer watches the top-level windows. When the l
 shows, its time is noted and, for a demo folder whose login is filled in, the login is
 submitted; when the main window shows, its time is noted and the window is closed, so
 the program ends as it does when a user closes it. FILE receives one JSON object of
-wall-clock times (``time.time()``): ``login``, ``main``, and ``end``.
+wall-clock times (``time.time()``): ``login``, ``main``, and ``end``. A window that
+never comes (an error box, the crash dialog) ends the program with exit code 3 after
+two minutes and ``gave_up`` in FILE, so a smoke test fails instead of hanging.
 """
 from __future__ import annotations
 
@@ -17,17 +19,28 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 
 POLL_MS = 5
+GIVE_UP_S = 120        # a dialog nobody expected (an error, the crash dialog): fail, not hang
 
 
 class _Watcher:
     def __init__(self, app, out: Path):
         self.app, self.out, self.stamps = app, out, {}
+        self.started = time.time()
         self.timer = QTimer(app)
         self.timer.timeout.connect(self.check)
         self.timer.start(POLL_MS)
 
     def check(self) -> None:
-        from PySide6.QtWidgets import QMainWindow
+        from PySide6.QtWidgets import QApplication, QMainWindow
+        if time.time() - self.started > GIVE_UP_S:
+            self.stamps["gave_up"] = time.time()
+            self.timer.stop()
+            for widget in QApplication.topLevelWidgets():
+                if widget.isVisible():
+                    self.stamps.setdefault("visible", []).append(type(widget).__name__)
+            QApplication.exit(3)           # ends the innermost event loop (a modal dialog's) …
+            QTimer.singleShot(0, lambda: QApplication.exit(3))   # … and then the program's
+            return
 
         from ui.security.login import LoginDialog
         for widget in self.app.topLevelWidgets():

@@ -31,7 +31,7 @@ def test_what_the_program_uses_is_kept(dest):
 
 @pytest.mark.parametrize("dest", [
     "PySide6/Qt/lib/libQt6Qml.so.6", "PySide6/Qt6Quick.dll", "PySide6/Qt/lib/libQt6WebEngineCore.so.6",
-    "PySide6/Qt/lib/libQt6VirtualKeyboard.so.6", "PySide6/Qt/lib/libQt6Charts.so.6",
+    "PySide6/Qt/lib/libQt6VirtualKeyboard.so.6", "PySide6/Qt/lib/libQt6ChartsQml.so.6",
     "PySide6/QtQml.abi3.so", "PySide6/Qt/plugins/sqldrivers/libqsqlite.so",
     "PySide6/plugins/sqldrivers/qsqlodbc.dll", "PySide6/Qt/plugins/platformthemes/libqgtk3.so",
     "PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so",
@@ -84,3 +84,18 @@ def test_the_committed_icon_has_every_size_windows_asks_for():
         assert data[offset:offset + 8] == b"\x89PNG\r\n\x1a\n" and offset + size <= len(data)
         sizes.add(w or 256)
     assert {16, 24, 32, 48, 256} <= sizes
+
+
+def test_every_qt_module_the_program_imports_is_kept_and_not_excluded():
+    import re
+    spec = (ROOT / "packaging" / "taizhang.spec").read_text(encoding="utf-8")
+    used = set()
+    for folder in ("ui", "desktop_app"):
+        for path in (ROOT / folder).rglob("*.py"):
+            used |= set(re.findall(r"PySide6\.Qt([A-Za-z]+)", path.read_text(encoding="utf-8")))
+    assert used >= {"Core", "Gui", "Widgets"}
+    for module in used:
+        assert f'"PySide6.Qt{module}"' not in spec.split("hiddenimports")[0], module
+        for dest in (f"PySide6/Qt/lib/libQt6{module}.so.6", f"PySide6/Qt6{module}.dll",
+                     f"PySide6/Qt{module}.abi3.so", f"PySide6/Qt{module}.pyd"):
+            assert qtfilter.keep_binary(dest), dest
