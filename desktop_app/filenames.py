@@ -90,7 +90,9 @@ def clean_name(name: object, fallback: str = FALLBACK) -> str:
     (``fallback``, itself cleaned, when nothing usable is left). Idempotent.
     """
     text = unicodedata.normalize("NFC", name) if isinstance(name, str) else ""
-    text = "".join(_char(ch) for ch in text)
+    # NFC again after dropping: a removed zero-width character may have stood between
+    # a letter and its combining mark, which then compose (the result stays idempotent).
+    text = unicodedata.normalize("NFC", "".join(_char(ch) for ch in text))
     text = re.sub(r" {2,}", " ", text).strip(" .")
     if not text:
         return FALLBACK if fallback == FALLBACK else clean_name(fallback)

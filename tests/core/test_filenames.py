@@ -75,6 +75,24 @@ def test_any_text_becomes_a_safe_idempotent_name(raw):
     assert clean_name(name) == name
 
 
+TRICKY = st.lists(st.sampled_from(list("CONAUXPRLTMcon19¹²$ .:/\\*?<>|\"e谈")
+                                  + ["\u200d", "\u0301", "\u202e", "\ud800", "\x00", "\n",
+                                     "\u3000", ".pdf", "谈" * 60]), max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TRICKY)
+def test_tricky_text_becomes_a_safe_idempotent_name(raw):
+    name = clean_name(raw)
+    assert _safe(name), repr(name)
+    assert clean_name(name) == name
+
+
+def test_combining_marks_around_dropped_characters_stay_idempotent():
+    name = clean_name("e\u200d\u0301.pdf")
+    assert name == "\u00e9.pdf" and clean_name(name) == name
+
+
 def test_device_names():
     assert is_device_name("Con.txt") and is_device_name("com9") and is_device_name("NUL .x")
     assert not is_device_name("console.txt") and not is_device_name("com10")
