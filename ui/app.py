@@ -177,6 +177,12 @@ class Startup(QObject):
         self.ready.emit(self.window)
 
 
+def show_start_error(text: str) -> None:
+    """A refusal of the windowed program before its window exists (no console to print on)."""
+    make_application()
+    dialogs.show_error(None, text, "监督台账无法启动")
+
+
 def run_gui(data_dir: Path, demo: bool) -> int:
     app = make_application()
     from ui.single_instance import SingleInstance

@@ -79,7 +79,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def gui_main() -> int:
-    """The windowed entry (``taizhang-gui``; ``监督台账.exe`` when frozen): no console, so
-    stdout and stderr may be missing (console.prepare gives them somewhere to go); the
-    window itself shows every error."""
-    return main(sys.argv[1:] or ["gui"])
+    """The windowed entry (``taizhang-gui``; ``监督台账.exe`` when frozen). Started without
+    a console, it has no stdout or stderr: what a command would have printed on stderr
+    (a refusal before the window opens, a mistyped option in a shortcut) is shown in a
+    message box instead; once the window is up, it shows every error itself."""
+    import io
+    windowed = sys.stderr is None
+    if windowed:
+        sys.stderr = io.StringIO()
+    try:
+        code = main(sys.argv[1:] or ["gui"])
+    except SystemExit as exc:          # argparse: --help, or a usage error
+        code = exc.code if isinstance(exc.code, int) else 1
+    if windowed and code and sys.stderr.getvalue().strip():
+        from ui.app import show_start_error
+        show_start_error(sys.stderr.getvalue().strip())
+    return code

@@ -119,3 +119,4 @@ def test_no_stdout_under_the_gui_entry(tmp_path):
         sys.__stdout__.write(str(code))
     """)
     assert run.stdout == "1", run.stderr
+
