@@ -91,7 +91,11 @@ def gui_main() -> int:
         code = main(sys.argv[1:] or ["gui"])
     except SystemExit as exc:          # argparse: --help, or a usage error
         code = exc.code if isinstance(exc.code, int) else 1
-    if windowed and code and sys.stderr.getvalue().strip():
-        from ui.app import show_start_error
-        show_start_error(sys.stderr.getvalue().strip())
+    if windowed and code:
+        # the refusal, not the log lines (warnings go to stderr and to the log file)
+        lines = [line for line in sys.stderr.getvalue().splitlines() if line.strip()
+                 and not line.startswith(("DEBUG ", "INFO ", "WARNING ", "ERROR ", "CRITICAL "))]
+        if lines:
+            from ui.app import show_start_error
+            show_start_error("\n".join(lines[-12:]))
     return code
