@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import tempfile
+import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable
@@ -253,6 +254,15 @@ def _from_entry(entry: dict) -> list[FontFace]:
 _MEMO: dict[tuple, FontScan] = {}
 
 
+def cache_file(dirs: tuple[Path, ...]) -> str:
+    """One cache file per set of folders: the office's own font folder and the system
+    folders are scanned separately and must not overwrite each other's entries."""
+    if dirs == tuple(default_font_dirs()):
+        return CACHE_FILE
+    key = "|".join(str(d) for d in dirs)
+    return CACHE_FILE.replace(".json", f"-{zlib.crc32(key.encode('utf-8')):08x}.json")
+
+
 def scan_fonts(dirs: Iterable[Path] | None = None, cache_dir: Path | None = None,
                refresh: bool = False) -> FontScan:
     """All faces below ``dirs`` (default: the platform's font folders)."""
@@ -260,7 +270,7 @@ def scan_fonts(dirs: Iterable[Path] | None = None, cache_dir: Path | None = None
     key = (dirs, str(cache_dir) if cache_dir else None)
     if key in _MEMO and not refresh:
         return _MEMO[key]
-    cache_path = Path(cache_dir) / CACHE_FILE if cache_dir else None
+    cache_path = Path(cache_dir) / cache_file(dirs) if cache_dir else None
     cached = {} if refresh else _load_cache(cache_path)
     files, changed, faces = {}, refresh, []
     for path, (size, mtime) in sorted(_font_files(dirs).items()):

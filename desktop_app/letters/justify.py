@@ -216,9 +216,28 @@ def legal(units: Sequence[Unit], b: int) -> bool:
     return before.text[-1] not in NO_END
 
 
+def _cut_between(a: Unit, b: Unit) -> float:
+    """What adjacent-mark compression takes from the pair a, b (see _adjacent_cuts)."""
+    if a.side == "r" and b.kind == MARK and b.side:
+        return a.shrink
+    if a.side == "l" and b.side == "l":
+        return b.shrink
+    return 0.0
+
+
 def _fit(units: Sequence[Unit], s: int, width: float) -> int:
-    e = s
-    while e < len(units) and natural(units[s:e + 1]) <= width + EPS:
+    """Largest e with natural(units[s:e]) <= width, summed as the line grows."""
+    e, total, spaces, prev = s, 0.0, 0.0, None
+    while e < len(units):
+        u = units[e]
+        if u.kind == SPACE:
+            spaces += u.width            # trailing spaces do not count until text follows
+            e += 1
+            continue
+        grown = total + spaces + u.width - (_cut_between(prev, u) if prev is not None else 0.0)
+        if grown > width + EPS:
+            break
+        total, spaces, prev = grown, 0.0, u
         e += 1
     return e
 

@@ -51,6 +51,7 @@ class Shaper:
         self.use = FontUse()
         self._primary = {role: (fonts.chain(role) or [None])[0] for role in Role}
         self._reported: set[tuple[str, str]] = set()
+        self._noted: set[tuple[Role, LoadedFont]] = set()
 
     def font(self, role: Role, ch: str, field: str) -> LoadedFont | None:
         found = self.fonts.font_for(role, ch)
@@ -59,8 +60,13 @@ class Shaper:
                 self._reported.add((ch, field))
                 self.use.missing.append((ch, field))
             return None
-        self.use.used.setdefault(role.value, set()).add(found.face.location)
-        if found.face != self._primary[role] and (ch, field) not in self._reported:
+        if (role, found) not in self._noted:  # called for every glyph: note each face once
+            self._noted.add((role, found))
+            self.use.used.setdefault(role.value, set()).add(found.face.location)
+        primary = self._primary[role]
+        if (found.face is not primary and (primary is None or (found.face.path, found.face.index)
+                                           != (primary.path, primary.index))
+                and (ch, field) not in self._reported):
             self._reported.add((ch, field))
             self.use.fallbacks.append((ch, field, found.face.label))
         return found
