@@ -112,11 +112,14 @@ def bench_import(folder: Path) -> list[tuple]:
 
 
 # -- the dashboard with its charts, in a fresh process ---------------------------------
-def child_dashboard(folder: Path) -> None:
+def child_dashboard(folder: Path, mode: str) -> None:
     t_import = time.time()
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from bench_gui import _clock, _wait
     from ui.app import Startup, make_application
+    if mode == "plain":                 # the same start without the charts, for comparison
+        from ui.reports.dashboard_charts import DashboardCharts
+        DashboardCharts.reload = lambda self: None
     app = make_application()
     st = Startup(folder, False, clock=_clock, install_hooks=False)
     shown = {}
@@ -126,7 +129,10 @@ def child_dashboard(folder: Path) -> None:
     app.processEvents()
     usable = time.time()
     dash = st.window.pages["dashboard"]
-    _wait(app, lambda: dash.charts.data is not None, 30, (dash.charts.loaded,))
+    if mode == "plain":
+        _wait(app, lambda: dash.data is not None, 30, (dash.loaded,))
+    else:
+        _wait(app, lambda: dash.charts.data is not None, 30, (dash.charts.loaded,))
     app.processEvents()
     print(json.dumps({"import_start": t_import, "usable": usable, "charts": time.time()}))
     st.window.close()
@@ -139,18 +145,23 @@ def bench_dashboard(folder: Path) -> list[tuple]:
         prefix = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24"]
     else:
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    usable, charts = [], []
-    for _ in range(STARTS):
+    usable, charts, plain = [], [], []
+    for i in range(2 * STARTS):         # alternate, so that both see the same machine load
+        mode = "plain" if i % 2 else "charts"
         started = time.time()
-        out = subprocess.run(prefix + [sys.executable, str(Path(__file__)), "--child", str(folder)],
+        out = subprocess.run(prefix + [sys.executable, str(Path(__file__)), "--child", str(folder), mode],
                              env=env, capture_output=True, text=True, timeout=600, cwd=ROOT)
         lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
         if out.returncode != 0 or not lines:
             raise SystemExit(f"child failed:\n{out.stdout}\n{out.stderr}")
         r = json.loads(lines[-1])
+        if mode == "plain":
+            plain.append((r["usable"] - started) * 1000)
+            continue
         usable.append((r["usable"] - started) * 1000)
         charts.append((r["charts"] - started) * 1000)
     return [("启动到窗口可用（含图表的工作台）", med(usable), 1000.0, f"{STARTS} 次"),
+            ("同上，不读图表（对照）", med(plain), 1000.0, "同一负载下交替测量"),
             ("启动到工作台图表画好", med(charts), None, "图表在窗口可用之后由后台任务读取")]
 
 
@@ -163,6 +174,6 @@ def main() -> int:
 
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
-        child_dashboard(Path(sys.argv[2]))
+        child_dashboard(Path(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "charts")
     else:
         sys.exit(main())

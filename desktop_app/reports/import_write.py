@@ -34,7 +34,9 @@ def write_rows(s, fam, summary, resolver, shape, progress=None) -> None:
     todo = [r for r in summary.rows if not r.problems and r.status == "待导入"]
     conn.execute("BEGIN IMMEDIATE")
     try:
-        loader = BulkLoader(s, batch=2000)
+        # Rows stay in memory until every row has passed (up to 20,000): a file with a
+        # wrong row is then refused without indexing the rows that were right.
+        loader = BulkLoader(s, batch=len(todo) + 1 if len(todo) <= 20_000 else 5000)
         if not summary.errors:
             _create_new_masters(loader, resolver, summary)
         for i, r in enumerate(todo):
