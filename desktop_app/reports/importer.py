@@ -9,7 +9,6 @@ back, so it refuses exactly what the real run would.
 from __future__ import annotations
 
 import json
-import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path

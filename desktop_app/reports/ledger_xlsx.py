@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from desktop_app.domain.registry import FAMILIES, family as get_family
+from desktop_app.domain.registry import family as get_family
 from desktop_app.domain.schema import Family, Field, Kind
 from desktop_app.domain.vocab import choices, workflows
 from desktop_app.errors import UserFacingError
@@ -177,4 +177,4 @@ def _cell(f: Field, value, units, person_name):
     return value
 
 
-__all__ = ["write_template", "export_family", "importable", "FAMILIES"]
+__all__ = ["write_template", "export_family", "importable"]

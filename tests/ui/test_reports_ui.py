@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from desktop_app.reports import samples
 from desktop_app.reports.engine import TOTAL

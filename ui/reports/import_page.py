@@ -81,8 +81,7 @@ class ImportPage(QWidget):
         self.import_button.setEnabled(False)
 
     def choose_file(self) -> None:
-        path = dialogs.open_file_name(self, "选择要导入的台账", "表格 (*.xlsx *.xls *.et *.ods *.csv)") \
-            if hasattr(dialogs, "open_file_name") else None
+        path = dialogs.open_file_name(self, "选择要导入的台账", "表格 (*.xlsx *.xls *.et *.ods *.csv)")
         if path is not None:
             self.set_file(path)
 
