@@ -286,9 +286,21 @@ def walk(s: Session, contents: ArchiveContents, *, sender: str, rel: Relation, s
             done += 1
         if table == SHARED_TABLE and writer is not None and writer.calendar_changed:
             writer.calendar = load_calendar(s.conn)
+            _recompute_own(s, writer.calendar)
             refresh_deadlines(s.conn, writer.calendar)
         if table in FAMILY_TABLES:
             w.refs.table_done(table)
     if writer is None:
         w.check_references()
     return w.tally
+
+
+def _recompute_own(s: Session, calendar) -> None:
+    """A new holiday table moves the due dates our own records store (述责报告截止日,
+    函询回复期限): recomputed as our changes, like a table entered here."""
+    from desktop_app.services.holidays import recompute_stored
+    before, s.calendar = s.calendar, calendar
+    try:
+        recompute_stored(s, "上级下发的节假日安排")
+    finally:
+        s.calendar = before

@@ -33,6 +33,10 @@ def test_an_entered_table_reaches_the_lower_office(tmp_path):
         assert holidays.show(county.s, 2027).table == table
         assert holidays.show(county.s, 2027).source == "上级下发（CITY）"
         assert due() == "2027-01-27"
+        # the due date the letter stores moved too, as the county's own change
+        assert county.row("letter", letter.id)["reply_due"] == "2027-01-27"
+        assert county.s.conn.execute("SELECT count(*) FROM audit_log WHERE record_id = ?"
+                                     " AND action = '重算期限'", (letter.id,)).fetchone()[0] == 1
     finally:
         county.close()
         city.close()
