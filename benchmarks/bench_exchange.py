@@ -93,14 +93,31 @@ def prepare(total_mb: int) -> None:
     marker.write_text("ready\n", encoding="utf-8")
 
 
+class StageClock:
+    """The exchange's own progress steps, timed: (step text, seconds) in order."""
+    def __init__(self):
+        self.marks: list[tuple[str, float]] = []
+
+    def __call__(self, done: int, total: int, text: str) -> None:
+        if not self.marks or self.marks[-1][0] != text:
+            self.marks.append((text, time.perf_counter()))
+
+    def stages(self, end: float) -> list[tuple[str, float]]:
+        ends = [t for _, t in self.marks[1:]] + [end]
+        return [(text, stop - start) for (text, start), stop in zip(self.marks, ends)]
+
+
 def child_export(drive: Path) -> dict:
     from desktop_app.exchange.export import export_for
     from desktop_app.exchange.offices import load_signing_key
     from desktop_app.services.session import open_session
     s = open_session(COUNTY, user="bench")
-    result = export_for(s, "BENCHCITY", drive, EXCHANGE, load_signing_key(s, ADMIN), full=True)
+    clock = StageClock()
+    result = export_for(s, "BENCHCITY", drive, EXCHANGE, load_signing_key(s, ADMIN), full=True,
+                        progress=clock)
     s.close()
-    return {"records": result.records, "attachments": result.attachments,
+    return {"stages": clock.stages(time.perf_counter()),
+            "records": result.records, "attachments": result.attachments,
             "bytes": sum(p.stat().st_size for p in result.packages),
             "package": str(result.packages[0])}
 
@@ -110,9 +127,11 @@ def child_import(folder: Path, package: Path) -> dict:
     from desktop_app.exchange.offices import load_signing_key
     from desktop_app.services.session import open_session
     s = open_session(folder, user="bench")
-    summary = import_package(s, package, EXCHANGE, signing_key=load_signing_key(s, ADMIN))
+    clock = StageClock()
+    summary = import_package(s, package, EXCHANGE, signing_key=load_signing_key(s, ADMIN),
+                             progress=clock)
     s.close()
-    return {"new": summary["new"], "conflicts": summary["conflicts"],
+    return {"stages": clock.stages(time.perf_counter()), "new": summary["new"], "conflicts": summary["conflicts"],
             "warnings": summary["warnings"], "receipt": bool(summary["receipt"])}
 
 
@@ -180,6 +199,10 @@ def main() -> None:
     print(f"数据：{last['records']} 条记录，{last['attachments']} 个附件，"
           f"数据包 {last['bytes'] / 2 ** 20:.0f} MB")
     print(table(results))
+    for phase, rs in runs.items():
+        print(f"{phase} 各阶段（秒，中位数）：" + "；".join(
+            f"{name} {statistics.median(dict(r['stages']).get(name, 0.0) for r in rs):.1f}"
+            for name, _ in rs[0]["stages"]))
     save("exchange", {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                     "platform": platform.platform()},

@@ -18,7 +18,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from common import BENCH_TODAY, RECORDS, ROOT, demo_folder, med, report
+from common import BENCH_TODAY, RECORDS, ROOT, bench_folder, demo_folder, med, report
 
 RUNS = 5
 STARTS = 5
@@ -166,7 +166,8 @@ def bench_dashboard(folder: Path) -> list[tuple]:
 
 
 def main() -> int:
-    folder = demo_folder(f"reports-{RECORDS}", RECORDS)
+    # other sizes (--records 1000000) share bench_core's folder rather than build another
+    folder = demo_folder(f"reports-{RECORDS}", RECORDS) if RECORDS == 100_000 else bench_folder()
     rows = bench_reports(folder) + bench_import(folder) + bench_dashboard(folder)
     report("reports", rows)
     return 0
