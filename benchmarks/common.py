@@ -154,8 +154,10 @@ def save(name: str, result) -> None:
             data = json.load(fh)
     except (OSError, ValueError):
         data = {}
-    if not isinstance(data, dict) or not all(k.isdigit() for k in data):
-        data = {}                      # the former one-size format
+    if not data:
+        data = {}
+    elif not isinstance(data, dict) or not all(k.isdigit() for k in data):
+        data = {"100000": data}        # the former one-size format: always 100k
     data[str(RECORDS)] = result
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(dict(sorted(data.items(), key=lambda kv: int(kv[0]))), fh, ensure_ascii=False,
