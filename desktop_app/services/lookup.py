@@ -117,11 +117,7 @@ def quarter_bounds(today: date) -> tuple[date, date]:
 def quarter_counts(s: Session) -> dict[str, int]:
     """Records of each family (not voided) whose main date lies in this quarter."""
     start, end = quarter_bounds(s.today())
-    rows = s.conn.execute(
-        "SELECT family, count(*) FROM record_index WHERE voided = 0 AND main_date >= ?"
-        " AND main_date < ? GROUP BY family", (start.isoformat(), end.isoformat()))
-    counts = dict(rows.fetchall())
-    return {name: counts.get(name, 0) for name in FAMILIES}
+    return store_queries.dated_counts(s.conn, start, end)
 
 
 @dataclass(frozen=True)

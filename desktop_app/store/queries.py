@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from desktop_app.domain.record import Record
+from desktop_app.domain.registry import FAMILIES
 from desktop_app.domain.schema import COMMON_NAMES, Family
 from desktop_app.store.records import from_row
 from desktop_app.store.search import family_condition, terms
@@ -171,6 +172,19 @@ def open_deadlines(conn: sqlite3.Connection, cutoff: date) -> list[sqlite3.Row]:
         " FROM deadline d JOIN record_index ri ON ri.family = d.family AND ri.id = d.id"
         " WHERE d.active = 1 AND d.done_date IS NULL AND d.due_date <= ?"
         " ORDER BY d.due_date, d.family, d.id, d.kind", (cutoff.isoformat(),)).fetchall()
+
+
+def dated_counts(conn: sqlite3.Connection, start: date, end: date) -> dict[str, int]:
+    """Records (not voided) of each family whose main date lies in [start, end): a
+    range of each family's date index, which carries ``voided`` (no row is read)."""
+    out = {}
+    for fam in FAMILIES.values():
+        col = fam.date_field
+        out[fam.name] = conn.execute(
+            f"SELECT count(*) FROM {fam.name} INDEXED BY {fam.name}_{col}"
+            f" WHERE {col} >= ? AND {col} < ? AND voided = 0",
+            (start.isoformat(), end.isoformat())).fetchone()[0]
+    return out
 
 
 def family_counts(conn: sqlite3.Connection) -> dict[str, int]:

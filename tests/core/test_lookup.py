@@ -53,6 +53,11 @@ def test_quarter_bounds():
 def test_quarter_counts_and_recent(demo_session):
     counts = lookup.quarter_counts(demo_session)
     assert set(counts) >= {"talk", "letter"} and counts["talk"] > 0
+    start, end = lookup.quarter_bounds(demo_session.today())
+    by_index = dict(demo_session.conn.execute(
+        "SELECT family, count(*) FROM record_index WHERE voided = 0 AND main_date >= ?"
+        " AND main_date < ? GROUP BY family", (start.isoformat(), end.isoformat())).fetchall())
+    assert counts == {name: by_index.get(name, 0) for name in counts}
     recent = lookup.recent_changes(demo_session, 5)
     assert len(recent) == 5 and recent[0].updated_at >= recent[-1].updated_at
     assert recent[0].family_label
