@@ -133,14 +133,20 @@ _LEVEL_RANGE = {None: "d.due_date <= :cutoff", "red": "d.due_date < :today",
                 "yellow": "d.due_date > :today AND d.due_date <= :cutoff"}
 
 
+# The partial index holds active and done_date as leading columns too (constants
+# there) so that this count is answered from the index alone (SQLite 3.40 does not
+# count a partial index's WHERE as covering) and pages still come in due order.
+DUE_COUNTS = (
+    "SELECT count(*) FILTER (WHERE due_date < :today), count(*) FILTER (WHERE due_date = :today),"
+    " count(*) FILTER (WHERE due_date > :today) FROM deadline INDEXED BY deadline_open"
+    " WHERE active = 1 AND done_date IS NULL AND due_date <= :cutoff")
+
+
 def due_counts(conn: sqlite3.Connection, levels: LevelDates) -> dict[str, int]:
     """How many unmet deadlines are red, orange and yellow: one pass over the
     partial index of open deadlines (no row of any table is read)."""
-    row = conn.execute(
-        "SELECT count(*) FILTER (WHERE due_date < :today), count(*) FILTER (WHERE due_date = :today),"
-        " count(*) FILTER (WHERE due_date > :today) FROM deadline"
-        " WHERE active = 1 AND done_date IS NULL AND due_date <= :cutoff",
-        {"today": levels.today.isoformat(), "cutoff": levels.cutoff.isoformat()}).fetchone()
+    row = conn.execute(DUE_COUNTS, {"today": levels.today.isoformat(),
+                                    "cutoff": levels.cutoff.isoformat()}).fetchone()
     return {"red": row[0], "orange": row[1], "yellow": row[2]}
 
 

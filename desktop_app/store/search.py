@@ -74,7 +74,7 @@ def _rank_expr(words: list[str], miss: int, families: list[str] | None) -> str:
 
 # How a list finds its page of records holding the terms (``family_condition``):
 SAMPLE = 1000             # the family's newest records whose matches estimate the density
-TEXT_WALK = 0.2           # from this share of matches: walk the list, test each row's text
+TEXT_WALK = 0.05          # from this share of matches: walk the list, test each row's text
 DRIVE_MAX = 4000          # under this many matches: fetch them and sort them
 
 
@@ -94,9 +94,10 @@ def family_condition(conn: sqlite3.Connection, words: list[str], family: str, *,
     """A condition on a family table ``t``: the record's text holds every term.
 
     A list wants one page in its own order, so the plan depends on how common
-    the terms are in that family. Common (a fifth of the newest records or more):
-    walk the list's sort index and test each row's text, a page is found within a
-    thousand rows. Rare (under DRIVE_MAX matches): fetch the matches and sort them.
+    the terms are in that family. Common (one in twenty of the newest records or
+    more): walk the list's sort index and test each row's text, a page is found
+    within some four thousand rows (at 1M records cheaper than building the set of
+    tens of thousands of matches). Rare (under DRIVE_MAX matches): fetch the matches and sort them.
     In between: walk, testing rows against the gram index's set of matches.
     A count (``walk=False``) always reads the matches.
     """

@@ -60,3 +60,7 @@ def test_page_query_reads_the_partial_index(demo_session):
         " WHERE d.active = 1 AND d.done_date IS NULL AND d.due_date <= '2026-12-01'"
         " ORDER BY d.due_date, d.family, d.id, d.kind LIMIT 200"))
     assert "deadline_open" in plan and "TEMP B-TREE" not in plan
+    from desktop_app.store.queries import DUE_COUNTS
+    plan = " ".join(r[3] for r in demo_session.conn.execute(
+        "EXPLAIN QUERY PLAN " + DUE_COUNTS, {"today": "2026-11-27", "cutoff": "2026-12-04"}))
+    assert "COVERING INDEX deadline_open" in plan

@@ -28,7 +28,8 @@ CREATE TABLE deadline (
     family TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
     due_date TEXT NOT NULL, done_date TEXT, active INTEGER NOT NULL,
     PRIMARY KEY (family, id, kind)) WITHOUT ROWID;
-CREATE INDEX deadline_open ON deadline (due_date) WHERE active = 1 AND done_date IS NULL;
+CREATE INDEX deadline_open ON deadline (active, done_date, due_date)
+    WHERE active = 1 AND done_date IS NULL;
 CREATE TABLE ledger_counter (prefix TEXT NOT NULL, year INTEGER NOT NULL, last INTEGER NOT NULL,
     PRIMARY KEY (prefix, year));
 CREATE TABLE blob (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, created_at TEXT NOT NULL);
