@@ -97,20 +97,7 @@ def fill_demo(data_dir: Path | str, *, records: int | None = None, seed: int = 2
     start = datetime.combine(today, time(8, 30))
     ticks = iter(range(10**9))
     clock = lambda: start + timedelta(milliseconds=next(ticks))   # deterministic stamps
-    discard_half_filled(data_dir)
-    if database_path(data_dir).exists():
-        s = open_session(data_dir, user="演示数据", clock=clock)
-        try:
-            fill_missing_settings(s)
-        except BaseException:
-            s.close()
-            raise
-    else:
-        # FILLING is written with the office, in one transaction: a fill killed
-        # before its end leaves the marker behind (``is_half_filled``).
-        s = init_office(data_dir, W.OFFICE_NAME, W.OFFICE_CODE, user="演示数据",
-                        settings=W.OFFICE_SETTINGS | {FILLING: "1"})
-        s.clock = clock
+    s = _open_for_fill(data_dir, clock)
     rng = random.Random(seed)
     total = records or DEFAULT_RECORDS
     # a big build inserts random ids into every table's key: keep those pages cached
@@ -144,6 +131,25 @@ def fill_demo(data_dir: Path | str, *, records: int | None = None, seed: int = 2
     finally:
         s.close()
     return {"total": b.count, "units": len(b.units) + 1, "persons": len(b.persons)}
+
+
+def _open_for_fill(data_dir: Path, clock) -> Session:
+    """The session to fill with: an existing office gets the demo settings it lacks;
+    a new folder gets the demo office, its settings and the FILLING marker in one
+    transaction (a fill killed before its end leaves the marker: ``is_half_filled``)."""
+    discard_half_filled(data_dir)
+    if not database_path(data_dir).exists():
+        s = init_office(data_dir, W.OFFICE_NAME, W.OFFICE_CODE, user="演示数据",
+                        settings=W.OFFICE_SETTINGS | {FILLING: "1"})
+        s.clock = clock
+        return s
+    s = open_session(data_dir, user="演示数据", clock=clock)
+    try:
+        fill_missing_settings(s)
+    except BaseException:
+        s.close()
+        raise
+    return s
 
 
 def ensure_demo(data_dir: Path | str) -> None:

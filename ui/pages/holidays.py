@@ -75,6 +75,9 @@ class HolidaysPage(QWidget):
         rule.setWordWrap(True)
         layout.addWidget(self.shift)
         layout.addWidget(rule)
+        self._build_tables(layout)
+
+    def _build_tables(self, layout: QVBoxLayout) -> None:
         split = QSplitter(Qt.Orientation.Horizontal)
         self.years = QListWidget()
         self.years.currentItemChanged.connect(lambda *_: self._show_year())

@@ -56,6 +56,9 @@ class HolidayTableDialog(QDialog):
         if not table:
             for name in ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节"):
                 self.add_row(name)
+        self._build_bottom(layout)
+
+    def _build_bottom(self, layout: QVBoxLayout) -> None:
         row = QHBoxLayout()
         add = QPushButton("添加一行")
         add.clicked.connect(lambda: self.add_row())
