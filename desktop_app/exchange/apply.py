@@ -91,15 +91,18 @@ def refresh_deadlines(conn: sqlite3.Connection, calendar: WorkCalendar) -> int:
     dates move (its index rows are rebuilt the same way a local write would)."""
     changed = 0
     for fam in FAMILIES.values():
-        if not fam.deadlines:
+        # Only a deadline counted by a rule follows the calendar; a typed or stored
+        # due date does not (a stored one is recomputed by its owner's write).
+        if not any(spec.rule is not None for spec in fam.deadlines):
             continue
+        stored: dict[str, set] = {}
+        for rid, kind, due_date in conn.execute(
+                "SELECT id, kind, due_date FROM deadline WHERE family = ?", (fam.name,)):
+            stored.setdefault(rid, set()).add((kind, due_date))
         for row in conn.execute(f"SELECT * FROM {fam.name}").fetchall():
             row = dict(row)
             due = due_items(fam, decoded_values(fam, row), calendar)
-            stored = {(r[0], r[1]) for r in conn.execute(
-                "SELECT kind, due_date FROM deadline WHERE family = ? AND id = ?",
-                (fam.name, row["id"]))}
-            if stored != {(d.kind, d.due.isoformat()) for d in due}:
+            if stored.get(row["id"], set()) != {(d.kind, d.due.isoformat()) for d in due}:
                 reindex(conn, fam, row, due)
                 changed += 1
     return changed
