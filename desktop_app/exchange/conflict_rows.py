@@ -106,7 +106,7 @@ def _state_problem(row: Mapping[str, Any]) -> str | None:
         return "冲突发现时间格式不正确"
     if row["status"] == "open":
         if any(row[c] is not None for c in ("resolved_by", "resolved_utc", "_origin",
-                                            "_counter", "_hlc")) or row["_vv"]:
+                                            "_counter", "_hlc")) or row["_vv"] != {}:
             return "未处理的冲突不应带有处理人或修订戳"
         return None
     if not (_text(row["resolved_by"], 100, null=False) and row["resolved_by"]

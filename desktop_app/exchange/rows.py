@@ -258,6 +258,8 @@ def check_wire(table: str, row: Any) -> str | None:
     problem = _values_problem(table, row)
     if problem:
         return problem
+    if not vectors.is_vector(row["_vv"]):
+        return "版本向量格式不正确"
     if table == CONFLICT_TABLE:
         from .conflict_rows import conflict_problem    # it checks snapshots with check_wire
         return conflict_problem(row)

@@ -204,6 +204,7 @@ def test_4_no_conflict_planted_on_a_record_of_the_receiver(pair):
     ({"record_id": 12345}, "冲突"),
     ({"winner_json": '{"a":' * 3000 + "1" + "}" * 3000}, "冲突"),
     ({"id": "f" * 64}, "冲突编号"),
+    ({"_vv": None}, "版本向量"),                   # found by the randomized fuzz
 ])
 def test_4_conflict_rows_are_validated_like_records(pair, changes, needle):
     county, city, ids, tmp, _ = pair
