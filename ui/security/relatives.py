@@ -60,20 +60,24 @@ class RelativesDialog(QDialog):
 
     def reload(self) -> None:
         def load(s):
-            me = s.conn.execute("SELECT person_id FROM account WHERE name = ?", (self.account,)).fetchone()
-            return me[0] if me else None, avoidance.relatives_of(s, self.account)
+            me = s.conn.execute("SELECT p.id, p.name, p.position FROM account a JOIN person p"
+                                " ON p.id = a.person_id WHERE a.name = ?", (self.account,)).fetchone()
+            return tuple(me) if me else None, avoidance.relatives_of(s, self.account)
         self._run(load, self._shown)
 
     def _shown(self, result) -> None:
         me, relatives = result
         self.current.clear()
-        if me:
-            item = QListWidgetItem(f"本人：{me}")
-            item.setData(256, (me, SELF))
+        if me:                             # names, never ids (the id is in the tip)
+            pid, name, position = me
+            item = QListWidgetItem(f"本人：{name}　{position or ''}".rstrip())
+            item.setData(256, (pid, SELF))
+            item.setToolTip(f"人员编号：{pid}")
             self.current.addItem(item)
         for r in relatives:
-            item = QListWidgetItem(f"{r.relation}：{r.name}（{r.person_id[:8]}）")
+            item = QListWidgetItem(f"{r.relation}：{r.name}")
             item.setData(256, (r.person_id, r.relation))
+            item.setToolTip(f"人员编号：{r.person_id}")
             self.current.addItem(item)
 
     def find(self) -> None:
@@ -83,8 +87,9 @@ class RelativesDialog(QDialog):
     def _found(self, rows) -> None:
         self.found.clear()
         for pid, name, position in rows:
-            item = QListWidgetItem(f"{name}　{position}　{pid[:8]}")
+            item = QListWidgetItem(f"{name}　{position or ''}".rstrip())
             item.setData(256, pid)
+            item.setToolTip(f"人员编号：{pid}")
             self.found.addItem(item)
         if not rows:
             show_in(self.error, "没有找到这个人员。")

@@ -100,7 +100,8 @@ def test_relatives_dialog_registers_and_removes(app, office, identity, qtbot):
     d.found.setCurrentRow(next(i for i in range(d.found.count()) if d.found.item(i).data(256) == pid))
     d.relation.setText("配偶")
     d.add()
-    assert d.current.count() == 1 and "配偶" in d.current.item(0).text()
+    assert d.current.count() == 1 and d.current.item(0).text() == f"配偶：{name}"   # a name, no id
+    assert all(pid[:8] not in d.found.item(i).text() for i in range(d.found.count()))
     clerk = auth.login(office, "录入员乙", PASSWORD["录入员乙"], clock=clock)
     try:
         assert avoidance.relation_to(clerk.conn, "录入员乙", pid) == "配偶"
