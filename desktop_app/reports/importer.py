@@ -163,8 +163,11 @@ def import_file(s, path, family_name: str, *, mapping: dict | None = None, sheet
     summary = ImportSummary(str(path), fam.name, grid.name, shape.labels, dict(shape.mapping), [],
                             list(grid.notes), shape.skipped, dry_run)
     resolver = Resolver(s.conn, create_missing)
+    # units first: a person's name is told apart by the unit in the same row
+    ordered = sorted(((c, n) for c, n in shape.mapping.items() if n != IGNORE),
+                     key=lambda kv: kv[1] == "status" or fam.field(kv[1]).ref != "unit")
     for r in shape.data_rows:
-        summary.rows.append(_convert_row(fam, shape, resolver, r, rows[r]))
+        summary.rows.append(_convert_row(fam, shape, ordered, resolver, r, rows[r]))
     _mark_existing(s.conn, fam, summary.rows)
     from desktop_app.reports.import_write import write_rows
     write_rows(s, fam, summary, resolver, shape, progress)
@@ -184,15 +187,13 @@ def _report_path(s, source, given) -> Path:
     return folder / f"{source.stem}-导入检查.xlsx"
 
 
-def _convert_row(fam: Family, shape: Shape, resolver: Resolver, r: int, cells: list) -> RowResult:
+def _convert_row(fam: Family, shape: Shape, ordered: list[tuple[int, str]], resolver: Resolver,
+                 r: int, cells: list) -> RowResult:
     res = RowResult(r + 1, cells)
     unit_id = None
-    # units first: a person's name is told apart by the unit in the same row
-    ordered = sorted(shape.mapping.items(),
-                     key=lambda kv: kv[1] == IGNORE or kv[1] == "status" or fam.field(kv[1]).ref != "unit")
     for c, name in ordered:
         value = cells[c] if c < len(cells) else ""
-        if is_blank(value) or name == IGNORE:
+        if is_blank(value):
             continue
         if name == "status":
             res.values["status"] = text_of(value)

@@ -143,7 +143,12 @@ def detect(fam: Family, grid: Grid, known: frozenset[str] = frozenset()) -> tupl
 
 def _split_rows(rows: list[list], shape: Shape) -> None:
     for r in range(shape.header_row + 1, len(rows)):
-        cells = [text_of(v) for v in rows[r] if not is_blank(v)]
+        cells = []
+        for v in rows[r]:                   # the first three filled cells tell a 合计 or 表尾 row
+            if not is_blank(v):
+                cells.append(text_of(v))
+                if len(cells) == 3:
+                    break
         if not cells:
             continue
         first = "".join(cells[:3])
