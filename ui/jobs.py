@@ -189,9 +189,16 @@ class _Runnable(QRunnable):
         try:
             result = _call(self.fn, self.job, self.sessions)
         except BaseException as exc:   # every failure goes back to the GUI thread
-            self.signals.failed.emit(exc)
+            self._send(self.signals.failed, exc)
             return
-        self.signals.done.emit(result)
+        self._send(self.signals.done, result)
+
+    @staticmethod
+    def _send(signal, value) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:           # the program closed while this job ran: nobody waits
+            log.debug("job result dropped: the program is closing")
 
 
 class Jobs(QObject):
