@@ -71,11 +71,19 @@ def typed_deadline(fam: Family, field: str, values: dict[str, Any] | None = None
     """The typed-deadline declaration a date field belongs to (it has an anchor);
     with ``values``, only one that applies to them (a letter's 回复期限 is typed
     for 提醒函 but computed for 函询)."""
-    for spec in fam.deadlines:
+    for spec in fam.deadlines + _OTHER_DEADLINE_FIELDS.get(fam.name, ()):
         if spec.anchor and spec.due_field and field in spec.due_field.split("|"):
             if values is None or spec.applies(values):
                 return spec
     return None
+
+
+# Date fields that set a deadline without being one of the record's own: typed as
+# "+10" too. A 延期申请's new deadline counts from the item's current one.
+_OTHER_DEADLINE_FIELDS: dict[str, tuple[Deadline, ...]] = {
+    "rect_extension": (Deadline("extension", "延期后时限", "", due_field="new_deadline",
+                                anchor="item_id>extended_to|item_id>deadline"),),
+}
 
 
 Fetch = Callable[[str, str], "dict[str, Any] | None"]

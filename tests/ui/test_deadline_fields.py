@@ -126,3 +126,19 @@ def test_list_marks_a_due_date_in_a_year_without_table(window, ctx, qtbot):
     assert due_text(NearestDue("2027-01-05", "整改报告", Level.GREEN, 20, True)) == \
         "2027-01-05 剩20个工作日（按周末估算）"
     assert due_text(NearestDue("2026-12-30", "整改报告", Level.GREEN, 20, False)) == "2026-12-30 剩20个工作日"
+
+
+def test_an_extension_counts_from_the_items_current_deadline(window, ctx, qtbot, answers):
+    s = ctx.open_session()
+    unit = s.conn.execute("SELECT id FROM unit WHERE voided = 0 LIMIT 1").fetchone()[0]
+    rect = records.create(s, "rectification", {"title": "整改", "unit_id": unit,
+                                                "issued_date": "2026-03-09"}).record
+    item = records.create(s, "rect_item", {"rectification_id": rect.id, "problem": "问题",
+                                           "deadline": "2026-03-20"}).record
+    s.close()
+    window.open_record("rect_extension", None, {"item_id": item.id})
+    d = next(x for x in open_dialogs() if x.fam.name == "rect_extension")
+    _type(qtbot, d, "new_deadline", "+10")
+    assert d.form.editors["new_deadline"].note.text() == "→ 4月3日 星期五"
+    assert "完成时限（2026-03-20）后10个工作日" in d.form.cells["new_deadline"].hint.text()
+    close_window(d)
