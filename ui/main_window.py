@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter,
                                QStackedWidget, QWidget)
@@ -29,6 +29,8 @@ def version() -> str:
 
 
 class MainWindow(QMainWindow):
+    closed = Signal()          # the window really closes (after the clerk agreed)
+
     def __init__(self, ctx):
         super().__init__()
         self.ctx = ctx
@@ -226,3 +228,4 @@ class MainWindow(QMainWindow):
         self.ctx.settings.sync()
         self.ctx.jobs.shutdown()
         super().closeEvent(event)
+        self.closed.emit()

@@ -150,13 +150,21 @@ class SecurityControls(QObject):
         self.menu = self._menu()
         label = QLabel(f"当前用户：{identity.name}（{identity.role}）")
         window.statusBar().addWidget(label)
-        window.installEventFilter(self)
+        if hasattr(window, "closed"):
+            # the main window may still refuse to close (unsaved record windows, the
+            # clerk said no): an event filter runs before it decides, this after
+            window.closed.connect(self._window_closed)
+        else:
+            window.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.window and event.type() == QEvent.Type.Close and event.isAccepted():
-            self.idle.stop()
-            self.logout()
+            self._window_closed()
         return False
+
+    def _window_closed(self) -> None:
+        self.idle.stop()
+        self.logout()
 
     def _menu(self):
         bar = self.window.menuBar()

@@ -120,3 +120,16 @@ def test_refused_login_ends_quietly(app, office, qtbot):
     st.failed.connect(ended.append)
     st.begin()
     assert ended == [0] and st.window is None
+
+
+def test_closing_refused_for_unsaved_changes_keeps_the_clerk_logged_in(app, office, qtbot, answers):
+    st, _ = _start(office, qtbot, "管理员甲")
+    w = st.window
+    d = w.open_record("meeting", None)
+    d.form.editors["session"].setText("第十五届")             # unsaved
+    answers.yes = False
+    w.close()
+    assert w.isVisible() and audit_tail(office, 1) != [("管理员甲", "退出登录")]
+    answers.yes = True
+    w.close()
+    assert not w.isVisible() and audit_tail(office, 1) == [("管理员甲", "退出登录")]
