@@ -304,7 +304,8 @@ def break_lines(units: list[Unit], widths: Callable[[int], float], cell: float) 
 
 
 # --- setting a line ----------------------------------------------------------------
-def set_line(units: Sequence[Unit], width: float, last: bool, justify: bool = True) -> tuple[list[Piece], float]:
+def set_line(units: Sequence[Unit], width: float, last: bool, justify: bool = True,
+             max_gap: float | None = None) -> tuple[list[Piece], float]:
     """Pieces at their x, compressing marks when too wide and spreading white when short."""
     units = list(_trim(units))
     if not units:
@@ -331,6 +332,8 @@ def set_line(units: Sequence[Unit], width: float, last: bool, justify: bool = Tr
     extra = 0.0
     if justify and not last and gaps and total < width - EPS:
         extra = (width - total) / len(gaps)
+        if max_gap is not None and extra > max_gap:
+            extra = 0.0  # a narrow column: ragged reads better than letter-spaced
     pieces, x, spread = [], 0.0, set(gaps)
     for k, u in enumerate(units):
         if k in spread:
@@ -345,7 +348,7 @@ def set_line(units: Sequence[Unit], width: float, last: bool, justify: bool = Tr
 def layout_paragraph(text: str, width: float, cell: float, measure: Measure,
                      narrow: Narrow = is_halfwidth, first_indent: float = 0.0,
                      rest_indent: float = 0.0, justify: bool = True,
-                     room: Room | None = None) -> list[Line]:
+                     room: Room | None = None, max_gap: float | None = None) -> list[Line]:
     """Break and set one paragraph; ``width`` is the whole line, indents included."""
     text = clean_text(text)
     units = tokenize(text, cell, measure, narrow, room)
@@ -358,7 +361,7 @@ def layout_paragraph(text: str, width: float, cell: float, measure: Measure,
     lines = []
     for k, (s, e) in enumerate(spans):
         last = k == len(spans) - 1
-        pieces, used = set_line(units[s:e], line_width(k), last, justify)
+        pieces, used = set_line(units[s:e], line_width(k), last, justify, max_gap)
         lines.append(Line(tuple(pieces), first_indent if k == 0 else rest_indent, used, last))
     return lines
 

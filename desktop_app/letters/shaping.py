@@ -122,11 +122,11 @@ class Shaper:
 
     def set_paragraph(self, text: str, width: float, size: float, cell: float, field: str,
                       first_indent: float = 0.0, rest_indent: float = 0.0, justify: bool = True,
-                      role_at: RoleAt = lambda _i: Role.FANGSONG) -> list[Line]:
+                      role_at: RoleAt = lambda _i: Role.FANGSONG, max_gap: float | None = None) -> list[Line]:
         """Break and justify with this role's real glyph widths (see justify.py)."""
         return layout_paragraph(text, width, cell, self.measure(role_at, size, field),
                                 self.narrow(Role.FANGSONG, field), first_indent, rest_indent, justify,
-                                self.room(role_at, size, cell))
+                                self.room(role_at, size, cell), max_gap)
 
     def room(self, role_at: RoleAt, size: float, cell: float) -> Callable[[str, int], float | None]:
         """White a compressible mark has on its open side in its font, less a hairline,

@@ -18,6 +18,7 @@ from .shaping import Shaper
 from .spec import TableCell, TableSpec
 
 H_PAD = 4.0   # white between a cell's rules and its text
+MAX_GAP = 0.15  # a cell line is justified only while no gap grows past this share of a 字
 V_PAD = 4.0
 
 
@@ -43,7 +44,7 @@ def _cell_lines(cell: TableCell, x0: float, x1: float, shaper: Shaper, cfg: Layo
     out = []
     for paragraph in paragraphs:
         for line in shaper.set_paragraph(paragraph, room, size, size, field, justify=not centred,
-                                         role_at=role_at):
+                                         role_at=role_at, max_gap=MAX_GAP * size):
             left = (x0 + x1 - line.width) / 2 if centred else x0 + H_PAD
             out.append(shaper.line_runs(line, left, 0.0, size, size, field, role_at))
     return out
