@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QFileDialog, QLabel,
                                QTreeView)
@@ -13,7 +12,6 @@ from ui import dialogs
 from ui.forms.record_dialog import RecordDialog
 from ui.widgets.pickers import PickerDialog
 
-from uihelp import close_window
 
 PROGRAM = "监督台账"
 ENGLISH = re.compile(r"[A-Za-z]{2,}")

@@ -59,3 +59,10 @@ def test_clicking_a_link_goes_to_the_chapter(app, qtbot):
     assert guide.toc.currentItem().text() == chapters()[1][0]
     qtbot.mouseClick(guide.back, Qt.MouseButton.LeftButton)
     assert guide.current_file() == INDEX
+
+
+def test_docs_guide_lists_the_same_chapters():
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "guide" / "README.md").read_text(encoding="utf-8")
+    for title, name in chapters():
+        assert f"[{title}](../../resources/guide/{name})" in readme, title

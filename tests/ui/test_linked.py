@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 
 from desktop_app.services import queries
 from ui.forms.actions import open_letters
-from ui.forms.record_dialog import RecordDialog
 
 from uihelp import close_window, double_click_row, open_dialogs
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from desktop_app.services import queries
 from ui.pages.navigation import DOSSIER
 
 from uihelp import close_window, double_click_row, type_text
