@@ -31,14 +31,9 @@ $Bundle = "dist\taizhang"
 Copy-Item packaging\*.txt $Bundle
 
 # Portable: the same folder plus the marker; data then lives in .\data beside the program.
-$PortableRoot = "build\portable"
-if (Test-Path $PortableRoot) { Remove-Item -Recurse -Force $PortableRoot }
-New-Item -ItemType Directory $PortableRoot | Out-Null
-Copy-Item -Recurse $Bundle "$PortableRoot\taizhang"
-Copy-Item packaging\portable\taizhang-portable.txt "$PortableRoot\taizhang\"
 $Zip = "dist\taizhang-$Version-portable-win64.zip"
-if (Test-Path $Zip) { Remove-Item $Zip }
-Compress-Archive -Path "$PortableRoot\taizhang" -DestinationPath $Zip -CompressionLevel Optimal
+& $Python packaging\make_portable.py $Bundle $Zip
+if ($LASTEXITCODE -ne 0) { throw "portable zip failed" }
 Write-Host "portable: $Zip"
 
 if (-not $SkipInstaller) {

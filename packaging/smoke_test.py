@@ -7,7 +7,8 @@ installed wheel (the ``taizhang`` on PATH of a fresh virtual environment).
 Runs, each in a fresh temporary data folder: ``--version``, ``init``, ``demo``,
 ``summary``, ``letter samples`` (PDFs checked), ``check``, and the window opened
 (offscreen where there is no display) through the login to the main window and closed
-(``gui --startup-probe``). Prints one line per step; exit code 0 when all pass.
+(``gui --startup-probe``); for a bundle also a portable copy (the marker file beside
+the program: ``init`` without ``--data-dir`` puts the database in its ``data`` folder). Prints one line per step; exit code 0 when all pass.
 Uses only the standard library, so any Python 3.8+ runs it (on Windows too).
 """
 from __future__ import annotations
@@ -59,6 +60,8 @@ def main() -> int:
         env["QT_QPA_PLATFORM"] = "offscreen"
     with tempfile.TemporaryDirectory(prefix="taizhang-smoke-") as tmp:
         smoke(Path(tmp), cli, gui, env, not args.no_gui)
+        if args.bundle:
+            portable(Path(tmp), args.bundle, env)
     sys.stdout.write("smoke test passed\n")
     return 0
 
@@ -92,6 +95,20 @@ def smoke(tmp: Path, cli: Path, gui: Path, env: dict, with_gui: bool) -> None:
         stamps = json.loads(probe.read_text(encoding="utf-8"))
         if not {"login", "main"} <= set(stamps):
             raise SystemExit(f"FAIL window: {stamps}")
+
+
+def portable(tmp: Path, bundle: Path, env: dict) -> None:
+    """A copy with the marker keeps its data beside the program (no --data-dir)."""
+    import shutil
+    copy = tmp / "U盘" / "taizhang"
+    shutil.copytree(bundle, copy, symlinks=True)
+    (copy / "taizhang-portable.txt").write_text("便携版", encoding="utf-8")
+    pw = tmp / "pw.txt"
+    cli, _ = executables(copy)
+    run([cli, "init", "--office-name", "便携测试县纪委监委", "--office-code", "990002", "--admin", "管理员",
+         "--admin-password-file", pw], "portable init (data beside the program)", env)
+    if not (copy / "data" / "taizhang.db").is_file():
+        raise SystemExit(f"FAIL portable: no database in {copy / 'data'}")
 
 
 if __name__ == "__main__":

@@ -99,3 +99,24 @@ def test_every_qt_module_the_program_imports_is_kept_and_not_excluded():
         for dest in (f"PySide6/Qt/lib/libQt6{module}.so.6", f"PySide6/Qt6{module}.dll",
                      f"PySide6/Qt{module}.abi3.so", f"PySide6/Qt{module}.pyd"):
             assert qtfilter.keep_binary(dest), dest
+
+
+def test_the_portable_zip_carries_the_marker_and_chinese_names(tmp_path):
+    import os
+    import zipfile
+
+    import make_portable
+    bundle = tmp_path / "taizhang"
+    (bundle / "_internal").mkdir(parents=True)
+    (bundle / "监督台账.exe").write_bytes(b"MZ")
+    (bundle / "taizhang.exe").write_bytes(b"MZ")
+    (bundle / "_internal" / "libQt6Core.so.6.real").write_bytes(b"\x7fELF")
+    os.symlink("libQt6Core.so.6.real", bundle / "_internal" / "libQt6Core.so.6")
+    out = make_portable.make_portable(bundle, tmp_path / "dist" / "p.zip")
+    with zipfile.ZipFile(out) as zf:
+        infos = {i.filename: i for i in zf.infolist()}
+        assert "taizhang/taizhang-portable.txt" in infos
+        assert infos["taizhang/监督台账.exe"].flag_bits & 0x800          # UTF-8 name flag
+        link = infos["taizhang/_internal/libQt6Core.so.6"]
+        assert (link.external_attr >> 16) & 0o170000 == 0o120000       # stored as a link
+        assert zf.read(link) == b"libQt6Core.so.6.real"
