@@ -26,7 +26,7 @@ _PACKAGE = Path(__file__).resolve().parent          # .../desktop_app
 @cache
 def resource_dir() -> Path:
     """The folder of the program's own read-only files (holidays, vocabularies, letter
-    templates, fonts.json, icons). Raises FileNotFoundError naming the places looked in."""
+    templates, fonts.json, icons). A UserFacingError names the places looked in."""
     candidates = []
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
@@ -35,8 +35,9 @@ def resource_dir() -> Path:
     for folder in candidates:
         if (folder / "vocab").is_dir():
             return folder
-    raise FileNotFoundError("程序文件不完整：找不到 resources 文件夹（查找了 "
-                            + "、".join(str(c) for c in candidates) + "）。请重新安装。")
+    from desktop_app.errors import UserFacingError
+    raise UserFacingError("程序文件不完整：找不到 resources 文件夹（查找了 "
+                          + "、".join(str(c) for c in candidates) + "）。请重新安装本程序。")
 
 
 def resource(*parts: str) -> Path:

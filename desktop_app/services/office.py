@@ -53,7 +53,12 @@ def init_office(data_dir: Path | str, name: str, code: str, *, user: str | None 
             s.close()
             raise UserFacingError(f"数据目录已初始化（机关：{s.office_name}，代码 {s.office_code}），未做任何改动。")
     else:
-        s = open_session(data_dir, user=user, require_office=False)
+        try:
+            s = open_session(data_dir, user=user, require_office=False)
+        except BaseException:           # a half-made database must not look initialised
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            raise
     ts = s.now().isoformat(timespec="seconds")
     with transaction(s.conn):
         s.conn.execute("INSERT INTO office (code, name, is_self) VALUES (?, ?, 1)", (code, name))

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app import __version__, paths
+from desktop_app.errors import UserFacingError
 from desktop_app.cli import GROUPS, build_parser, console, main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,7 +82,7 @@ def test_a_bundle_folder_wins_and_a_missing_folder_is_one_clear_message(tmp_path
         monkeypatch.setattr(paths, "_PACKAGE", tmp_path / "nowhere" / "desktop_app")
         (tmp_path / "resources" / "vocab").rmdir()
         paths.resource_dir.cache_clear()
-        with pytest.raises(FileNotFoundError, match="程序文件不完整"):
+        with pytest.raises(UserFacingError, match="程序文件不完整"):
             paths.resource_dir()
     finally:
         monkeypatch.undo()
@@ -120,3 +121,18 @@ def test_no_stdout_under_the_gui_entry(tmp_path):
     """)
     assert run.stdout == "1", run.stderr
 
+
+
+def test_a_failed_init_leaves_no_database_behind(tmp_path, monkeypatch, capsys):
+    """Program files missing (a broken install): one line, and no half-made database
+    that a second try would take for an initialised folder."""
+    from desktop_app.store import migrations
+    monkeypatch.setattr(migrations, "SQL_DIR", tmp_path / "nowhere")
+    pw = tmp_path / "pw.txt"
+    pw.write_text("Aa-12345678\n", encoding="utf-8")
+    data = tmp_path / "数据"
+    code = main(["--data-dir", str(data), "init", "--office-name", "测试县纪委监委", "--office-code", "990001",
+                 "--admin", "管理员", "--admin-password-file", str(pw)])
+    assert code == 1
+    assert capsys.readouterr().err.startswith("错误：找不到")
+    assert not (data / "taizhang.db").exists() and not (data / "taizhang.db-wal").exists()
