@@ -14,8 +14,8 @@ from desktop_app.domain.registry import FAMILIES
 from ui import dialogs
 from ui.columns import cn_date
 from ui.forms.record_dialog import open_record_dialog
-from ui.pages.navigation import (CONFLICTS, DASHBOARD, DOSSIER, EXCEL_IMPORT, EXCHANGE, HOLIDAYS, REPORTS, SEARCH, Navigation,
-                                 grouped_families)
+from ui.pages.navigation import (CONFLICTS, DASHBOARD, DOSSIER, EXCEL_IMPORT, EXCHANGE, FONTS, HOLIDAYS,
+                                 REPORTS, SEARCH, Navigation, grouped_families)
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,9 @@ class MainWindow(QMainWindow):
         if key == HOLIDAYS:
             from ui.pages.holidays import HolidaysPage
             return HolidaysPage(self.ctx)
+        if key == FONTS:
+            from ui.fonts_dialog import FontsPanel
+            return FontsPanel(self.ctx)
         from ui.pages.list_page import ListPage
         return ListPage(self.ctx, key)
 

@@ -64,3 +64,21 @@ def test_fonts_dialog_adds_a_font_file_and_refuses_a_bad_one(ctx, qtbot, answers
     assert (ctx.data_dir / "fonts" / "office-kai.ttc").is_file()
     assert "本单位添加" in dlg.report.toPlainText()   # the 楷体 role now uses the office's copy
     assert dlg.changed
+
+
+def test_settings_page_shows_the_fonts_and_adds_one(window, ctx, qtbot, answers, tmp_path):
+    """设置 › 公文字体 in the navigation: the report, and the same add button."""
+    from ui.fonts_dialog import FontsPanel
+    from ui.pages.navigation import FONTS
+    item = window.nav.items[FONTS]
+    assert item.parent().text(0) == "设置" and item.text(0) == "公文字体"
+    window.nav.setCurrentItem(item)
+    qtbot.waitUntil(lambda: isinstance(window.stack.currentWidget(), FontsPanel), timeout=10000)
+    panel = window.stack.currentWidget()
+    qtbot.waitUntil(lambda: "符合" in panel.report.toPlainText(), timeout=20000)
+    bad = tmp_path / "bad.ttc"
+    bad.write_bytes(b"\0" * 64)
+    answers.open_file = bad
+    QTest.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(answers.errors), timeout=10000)
+    assert "字体" in answers.errors[0] and not (ctx.data_dir / "fonts" / "bad.ttc").exists()
