@@ -18,6 +18,7 @@ import threading
 import time
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -252,6 +253,11 @@ class Jobs(QObject):
         if dialog is not None:
             dialog.close()
         job.finished.emit()
+        if job.parent_widget is not None and not shiboken6.isValid(job.parent_widget):
+            # the window that asked was closed meanwhile: its answer has nowhere to go
+            if not ok:
+                log.info("result of a job for a closed window dropped: %r", value)
+            return
         if not ok:
             self.handle_error(value, job.on_error, job.parent_widget, job)
         elif job.on_done is not None and not job.context.cancelled:

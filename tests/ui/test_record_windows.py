@@ -131,3 +131,25 @@ def test_dossier_from_a_person_window_closes_it(window, ctx, qtbot, answers):
 def close_window_events():
     from PySide6.QtCore import QCoreApplication, QEvent
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_a_window_closed_before_its_record_arrives(app, demo_dir, qtbot, answers):
+    """With the real thread pool: the clerk closes the window at once; the record,
+    its names and its 发文 arrive for a window that is gone, and nothing breaks."""
+    from ui.forms.record_dialog import open_record_dialog
+
+    from uihelp import make_ctx
+    ctx = make_ctx(demo_dir, synchronous=False)
+    s = ctx.open_session()
+    rect = s.conn.execute("SELECT id FROM rectification LIMIT 1").fetchone()[0]
+    s.close()
+    jobs = []
+    original = ctx.jobs.run
+    ctx.jobs.run = lambda *a, **k: jobs.append(original(*a, **k)) or jobs[-1]
+    for _ in range(3):
+        d = open_record_dialog(ctx, "rectification", rect)
+        close_window(d)
+        assert record_windows() == [] and len(ctx.record_windows) == 0
+    qtbot.waitUntil(lambda: jobs and not any(j.running for j in jobs), timeout=30_000)
+    assert not answers.errors
+    ctx.jobs.shutdown()

@@ -69,7 +69,7 @@ class AttachmentsPanel(QWidget):
             return
         fam, rid = self.family, self.record_id
         self.ctx.jobs.run(lambda s, job: [dict(r) for r in attachments.attachments_of(s, fam, rid)],
-                          on_done=self._show, key=("attachments", id(self)))
+                          on_done=self._show, key=("attachments", id(self)), parent=self)
 
     def _show(self, rows: list[dict]) -> None:
         self.model.set_rows([Row((r["filename"], human_size(r["size"] or 0), r["sha256"],

@@ -306,7 +306,7 @@ class DeadlineEditor(DateEditor):
             self._ref_dates[key] = result
             self._changed()
         self.ctx.jobs.run(lambda s, job: anchor_date(s, fam, replace(spec, anchor=key[0]), values),
-                          on_done=found, key=("deadline-start", id(self)))
+                          on_done=found, key=("deadline-start", id(self)), parent=self)
 
     def value(self) -> str | None:
         if self._result is not None:

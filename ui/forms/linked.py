@@ -52,7 +52,7 @@ class SourceEditor(QWidget):
         if self._id:
             rid = self._id
             self.ctx.jobs.run(lambda s, job: lookup.record_label(s, rid),
-                              on_done=lambda label: self._show(rid, label))
+                              on_done=lambda label: self._show(rid, label), parent=self)
         if changed:
             self.edited.emit()
 
@@ -135,7 +135,7 @@ class DocumentsPanel(QWidget):
             return
         fam, rid = self.family, self.record_id
         self.ctx.jobs.run(lambda s, job: lookup.issued_documents(s, fam, rid), on_done=self._show,
-                          key=("documents", id(self)))
+                          key=("documents", id(self)), parent=self)
 
     def _show(self, documents: list) -> None:
         self.documents = documents

@@ -49,6 +49,7 @@ class RecordDialog(QDialog):
         self.record: Record | None = None
         self.record_id = record_id
         self._discard = False
+        self._writing = None            # the save, status change or void under way
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(f"新建{self.fam.label}" if record_id is None else self.fam.label)
@@ -122,7 +123,7 @@ class RecordDialog(QDialog):
         if any(self.fam.field(k).kind in (Kind.REF, Kind.REFS) for k in refs):
             fam = self.fam.name
             self.ctx.jobs.run(lambda s, job: _names_for(s, fam, refs),
-                              on_done=lambda names: self._apply_prefill(prefill, names))
+                              on_done=lambda names: self._apply_prefill(prefill, names), parent=self)
 
     def _apply_prefill(self, prefill: dict[str, Any], names: dict[str, str]) -> None:
         self.form.load(prefill, names)
@@ -225,7 +226,7 @@ class RecordDialog(QDialog):
             changes, rid = self.form.changes(), self.record.id
             call = lambda s, job: records.update(s, fam, rid, changes, sensitivity=sens,
                                                  confirm_dates=confirm_dates)
-        self.ctx.jobs.run(call, on_done=lambda saved: self._saved(saved, close),
+        self._writing = self.ctx.jobs.run(call, on_done=lambda saved: self._saved(saved, close),
                           on_error=lambda exc: self._save_refused(exc, close), parent=self)
 
     def _save_refused(self, exc: UserFacingError, close: bool) -> None:
@@ -271,7 +272,7 @@ class RecordDialog(QDialog):
         if rec is None or not dialogs.ask_yes_no(self, f"把状态从“{rec.status}”改为“{target}”？"):
             return
         fam = self.fam.name
-        self.ctx.jobs.run(lambda s, job: records.set_status(s, fam, rec.id, target),
+        self._writing = self.ctx.jobs.run(lambda s, job: records.set_status(s, fam, rec.id, target),
                           on_done=self._after_action, on_error=self.show_error, parent=self)
 
     def void(self) -> None:
@@ -283,7 +284,7 @@ class RecordDialog(QDialog):
         if not reason:
             return
         fam = self.fam.name
-        self.ctx.jobs.run(lambda s, job: records.void(s, fam, rec.id, reason),
+        self._writing = self.ctx.jobs.run(lambda s, job: records.void(s, fam, rec.id, reason),
                           on_done=self._after_action, on_error=self.show_error, parent=self)
 
     def _after_action(self, saved: Saved) -> None:
@@ -305,6 +306,8 @@ class RecordDialog(QDialog):
         self._discard = True
 
     def reject(self) -> None:
+        if self._writing is not None and self._writing.running:
+            return                      # closes once the write has answered (its changes reach the lists)
         if self.has_unsaved_changes() and not dialogs.ask_yes_no(
                 self, "有尚未保存的修改。不保存就关闭吗？", "尚未保存"):
             return

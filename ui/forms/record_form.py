@@ -111,7 +111,7 @@ class RecordForm(QWidget):
         def fill(found):
             if found and not unit_editor.value():
                 unit_editor.set_value(*found)
-        self.ctx.jobs.run(lambda s, job: person_unit(s, first), on_done=fill)
+        self.ctx.jobs.run(lambda s, job: person_unit(s, first), on_done=fill, parent=self)
 
     def _layout_fields(self, grid: QGridLayout) -> None:
         row, col = 0, 0

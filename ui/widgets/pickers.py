@@ -75,7 +75,7 @@ class PickerDialog(QDialog):
                               on_done=lambda rows: self._show(
                                   [(r.id, r.title, f"{r.title}（{r.main_date or ''} {r.status}）")
                                    for r in rows]),
-                              key=("picker", id(self)))
+                              key=("picker", id(self)), parent=self)
 
     def _show(self, rows: Iterable[tuple[str, str, str]]) -> None:
         self.list.blockSignals(True)
