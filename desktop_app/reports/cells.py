@@ -23,7 +23,12 @@ SPLIT = re.compile(r"[、,，;；/\n]+|\s{2,}")
 
 
 class CellError(ValueError):
-    """The Chinese reason a cell cannot become the field's value."""
+    """The Chinese reason a cell cannot become the field's value; for a name not
+    found, the name and the closest names the office has (to choose from)."""
+
+    def __init__(self, message: str, name: str | None = None, candidates: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.name, self.candidates = name, candidates
 
 
 def text_of(value) -> str:

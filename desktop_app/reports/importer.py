@@ -37,6 +37,7 @@ class RowResult:
     problems: list[str] = field(default_factory=list)
     status: str = "待导入"                 # 待导入 / 已导入 / 已存在 / 重复 / 有错误
     record_id: str | None = None
+    unknown: dict[str, tuple[str, ...]] = field(default_factory=dict)   # name not found -> closest names
 
 
 @dataclass
@@ -153,7 +154,10 @@ def plan(s, path, family_name: str, *, mapping: dict | None = None, sheet: str |
 
 def import_file(s, path, family_name: str, *, mapping: dict | None = None, sheet: str | None = None,
                 dry_run: bool = False, create_missing: bool = False,
-                error_report: Path | str | None = None, progress=None) -> ImportSummary:
+                error_report: Path | str | None = None, progress=None,
+                replacements: dict[str, str] | None = None) -> ImportSummary:
+    """``replacements``: a name in the file -> the name (or "姓名（单位）") the clerk chose
+    among the candidates offered for it."""
     authz.require(s, Permission.WRITE_RECORD)
     fam, rows, shape, grid = plan(s, path, family_name, mapping=mapping, sheet=sheet)
     missing = [f.label for f in fam.fields if f.required and f.name not in shape.mapping.values()]
@@ -162,7 +166,7 @@ def import_file(s, path, family_name: str, *, mapping: dict | None = None, sheet
                               "请用列对应文件（--mapping）指明。")
     summary = ImportSummary(str(path), fam.name, grid.name, shape.labels, dict(shape.mapping), [],
                             list(grid.notes), shape.skipped, dry_run)
-    resolver = Resolver(s.conn, create_missing)
+    resolver = Resolver(s.conn, create_missing, replacements)
     # units first: a person's name is told apart by the unit in the same row
     ordered = sorted(((c, n) for c, n in shape.mapping.items() if n != IGNORE),
                      key=lambda kv: kv[1] == "status" or fam.field(kv[1]).ref != "unit")
@@ -213,6 +217,8 @@ def _convert_row(fam: Family, shape: Shape, ordered: list[tuple[int, str]], reso
             res.values[name] = v
         except CellError as exc:
             res.problems.append(f"{shape.labels[c] or f.label}：{exc}")
+            if exc.name:
+                res.unknown[exc.name] = exc.candidates
     return res
 
 

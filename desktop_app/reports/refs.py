@@ -23,8 +23,9 @@ class NewRecords:
 
 
 class Resolver:
-    def __init__(self, conn, create_missing: bool = False):
+    def __init__(self, conn, create_missing: bool = False, replacements: dict[str, str] | None = None):
         self.create_missing = create_missing
+        self.replacements = dict(replacements or {})     # a name in the file -> the one chosen
         self.units: dict[str, list[str]] = {}
         self.unit_names: dict[str, str] = {}
         for uid, name, short in conn.execute("SELECT id, name, short_name FROM unit WHERE voided = 0"):
@@ -38,21 +39,21 @@ class Resolver:
         self._near: dict[tuple[str, str], list[str]] = {}
 
     def candidates(self, kind: str, name: str) -> list[str]:
+        """The closest names the office has; a person as "姓名（单位）", one entry per person."""
         key = (kind, name)
         if key not in self._near:
             pool = self.units if kind == "unit" else self.persons
             close = difflib.get_close_matches(name, [n for n in pool if n and n[0] in name or
                                                      len(set(n) & set(name)) >= 2], n=3, cutoff=0.5)
-            self._near[key] = [self._describe(kind, n) for n in close]
+            if kind == "unit":
+                self._near[key] = close
+            else:
+                self._near[key] = [f"{n}（{self.unit_names.get(u, '')}）" for n in close
+                                   for _p, u in self.persons[n]][:5]
         return self._near[key]
 
-    def _describe(self, kind: str, name: str) -> str:
-        if kind == "unit":
-            return name
-        units = [self.unit_names.get(u, "") for _p, u in self.persons.get(name, [])]
-        return f"{name}（{'、'.join(u for u in units if u)}）" if units else name
-
     def unit(self, text: str) -> str:
+        text = self.replacements.get(text, text)
         ids = self.units.get(text)
         if ids:
             if len(ids) > 1:
@@ -65,9 +66,11 @@ class Resolver:
             return self.new.units[text]
         near = self.candidates("unit", text)
         hint = f"，相近的有：{'；'.join(near)}" if near else ""
-        raise CellError(f"库中没有单位“{text}”{hint}（确认是新单位可选择“新建缺少的人员和单位”）")
+        raise CellError(f"库中没有单位“{text}”{hint}（确认是新单位可选择“新建缺少的人员和单位”）",
+                        text, tuple(near))
 
     def person(self, text: str, unit_id: str | None) -> str:
+        text = self.replacements.get(text, text)
         name, unit_text = text, None
         m = _WITH_UNIT.fullmatch(text)
         if m and m[1] in self.persons:
@@ -91,7 +94,8 @@ class Resolver:
         if not self.create_missing:
             near = self.candidates("person", name)
             hint = f"，相近的有：{'；'.join(near)}" if near else ""
-            raise CellError(f"库中没有人员“{name}”{hint}（确认是新人员可选择“新建缺少的人员和单位”）")
+            raise CellError(f"库中没有人员“{name}”{hint}（确认是新人员可选择“新建缺少的人员和单位”）",
+                            name, tuple(near))
         if unit_id is None:
             raise CellError(f"新人员“{name}”没有单位，无法新建；请在表中填写所在单位")
         pid = str(uuid.uuid4())

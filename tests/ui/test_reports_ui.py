@@ -124,3 +124,30 @@ def test_dashboard_charts_load_after_the_dashboard(window, qtbot):
         window.resize(1400, 900)
         SHOTS.mkdir(parents=True, exist_ok=True)
         window.grab().save(str(SHOTS / "dashboard-with-charts.png"))
+
+
+def test_import_page_offers_the_closest_names(window, qtbot, answers, tmp_path):
+    from ui.pages.navigation import EXCEL_IMPORT
+    s = window.ctx.open_session()
+    try:
+        name, unit = s.conn.execute(
+            "SELECT p.name, u.name FROM person p JOIN unit u ON u.id = p.unit_id WHERE length(p.name) = 3"
+            " AND p.name IN (SELECT name FROM person GROUP BY name HAVING count(*) = 1) LIMIT 1").fetchone()
+    finally:
+        s.close()
+    typo = name[:2] + ("甲" if name[2] != "甲" else "乙")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["谈话类型", "谈话事由", "谈话对象", "谈话人", "谈话日期"])
+    ws.append(["谈话提醒", "节前提醒", typo, "张三、李四", "2026.1.5"])
+    answers.open_file = tmp_path / "错字.xlsx"
+    wb.save(answers.open_file)
+    page = window.show_page(EXCEL_IMPORT)
+    page.choose.click()
+    page.check_button.click()
+    qtbot.waitUntil(lambda: page.summary is not None and not page.summary.ok)
+    answers.choice = 0
+    double_click_row(qtbot, page.preview, 0, 2)
+    qtbot.waitUntil(lambda: page.summary.ok)
+    assert page.replacements == {typo: f"{name}（{unit}）"} and f"{name}（{unit}）" in answers.choices[-1]
+    assert page.import_button.isEnabled()

@@ -30,6 +30,7 @@ class ImportPage(QWidget):
         self.ctx = ctx
         self.path: Path | None = None
         self.summary = None
+        self.replacements: dict[str, str] = {}     # a name in the file -> the one the clerk chose
         self._build()
 
     def _build(self) -> None:
@@ -66,6 +67,8 @@ class ImportPage(QWidget):
         self.mapping.horizontalHeader().setStretchLastSection(True)
         split.addWidget(self.mapping)
         self.preview = QTableWidget(0, 0)
+        self.preview.setToolTip("双击标红的行：为表中找不到的人员或单位选择库中相近的一个")
+        self.preview.cellDoubleClicked.connect(lambda row, _col: self.choose_candidate(row))
         split.addWidget(self.preview)
         split.setSizes([320, 900])
         layout.addWidget(split, 1)
@@ -87,6 +90,7 @@ class ImportPage(QWidget):
 
     def set_file(self, path: Path) -> None:
         self.path = Path(path)
+        self.replacements = {}
         self.file_label.setText(self.path.name)
         self._reset()
 
@@ -107,10 +111,12 @@ class ImportPage(QWidget):
             return
         path, family = self.path, self.family.currentData()
         mapping, create = self.current_mapping(), self.create_missing.isChecked()
+        replacements = dict(self.replacements)
 
         def work(s, job):
             return importer.import_file(s, path, family, mapping=mapping, dry_run=dry_run,
-                                        create_missing=create, progress=job.progress)
+                                        create_missing=create, progress=job.progress,
+                                        replacements=replacements)
         self.ctx.jobs.run(work, on_done=self._show, title="正在检查…" if dry_run else "正在导入…", parent=self)
 
     def _show(self, summary) -> None:
@@ -158,6 +164,23 @@ class ImportPage(QWidget):
                     item.setToolTip("；".join(r.problems))
                 self.preview.setItem(i, j, item)
         self.preview.resizeColumnsToContents()
+
+    def choose_candidate(self, row: int) -> None:
+        """Offer the closest names for each name of this row the office does not have;
+        the choice applies to the whole file, and the file is checked again."""
+        if self.summary is None or row >= len(self.summary.rows):
+            return
+        chosen = False
+        for name, candidates in self.summary.rows[row].unknown.items():
+            if not candidates:
+                continue
+            options = list(candidates) + ["都不是（不替换）"]
+            pick = dialogs.ask_choice(self, "选择对应的记录", f"库中没有“{name}”。表中的“{name}”是：", options)
+            if pick is not None and pick < len(candidates):
+                self.replacements[name] = candidates[pick]
+                chosen = True
+        if chosen:
+            self.run(dry_run=True)
 
     def save_template(self) -> None:
         fam = self.family.currentData()

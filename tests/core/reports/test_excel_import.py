@@ -321,3 +321,22 @@ def test_ods_with_a_merged_title(demo, tmp_path):
     assert got.ok and got.count("已导入") == 1
     assert demo.conn.execute("SELECT held_date FROM warning_session WHERE name = '廉政党课进机关'").fetchone()[0] \
         == "2025-10-09"
+
+
+def test_a_near_name_offers_candidates_and_the_choice_is_used(demo, tmp_path):
+    name, unit = demo.conn.execute(
+        "SELECT p.name, u.name FROM person p JOIN unit u ON u.id = p.unit_id WHERE length(p.name) = 3"
+        " AND p.name IN (SELECT name FROM person GROUP BY name HAVING count(*) = 1) LIMIT 1").fetchone()
+    typo = name[:2] + ("甲" if name[2] != "甲" else "乙")
+    wb = _talk_book([["谈话提醒", "节前提醒", typo, "张三、李四", "2025.9.1", None]])
+    path = tmp_path / "错字.xlsx"
+    wb.save(path)
+    refused = importer.import_file(demo, path, "talk")
+    (row,) = refused.errors
+    assert f"{name}（{unit}）" in row.unknown[typo]
+    got = importer.import_file(demo, path, "talk", replacements={typo: f"{name}（{unit}）"})
+    assert got.ok and got.count("已导入") == 1
+    pid = demo.conn.execute("SELECT id FROM person WHERE name = ?", (name,)).fetchone()[0]
+    stored = demo.conn.execute("SELECT person_ids FROM talk WHERE reason = '节前提醒' AND talk_date = '2025-09-01'"
+                               ).fetchone()[0]
+    assert json.loads(stored) == [pid]
