@@ -46,6 +46,7 @@ def make_chart(series: Series, horizontal: bool = False, stacked: bool = False, 
     categories = QBarCategoryAxis()
     categories.append([_short(x) for x in series.labels] or ["（无数据）"])
     categories.setLabelsFont(font)
+    categories.setTruncateLabels(False)       # names are shortened above, never to "…"
     values_axis = QValueAxis()
     values_axis.setRange(0, 100 if series.percent else max(1.0, top * 1.15))
     values_axis.setLabelFormat("%d")
