@@ -31,6 +31,10 @@ def register(sub) -> None:
     imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=run_import)
+    exp = sub.add_parser("export-excel", help="把一类记录导出为可再导入的 .xlsx（人员、单位写名称）")
+    exp.add_argument("family", help="记录类别，如 talk 或 谈话")
+    exp.add_argument("-o", "--output", type=Path, required=True)
+    exp.set_defaults(handler=run_export)
     tpl = sub.add_parser("template", help="空白导入模板（.xlsx，含下拉选项和示例行）")
     tpl.add_argument("family", help="记录类别，如 talk 或 谈话")
     tpl.add_argument("-o", "--output", type=Path, required=True)
@@ -118,6 +122,19 @@ def run_import(args) -> int:
         for line in summary.lines():
             out(line)
     return 0 if summary.ok else 1
+
+
+def run_export(args) -> int:
+    from desktop_app.reports.ledger_xlsx import export_family
+    if args.output.suffix.lower() != ".xlsx":
+        raise UserFacingError("请用 -o 指定 .xlsx 文件。")
+    s = session_for(args)
+    try:
+        n = export_family(s, args.family, args.output)
+    finally:
+        s.close()
+    out(f"已导出 {n} 条记录到 {args.output}")
+    return 0
 
 
 def run_template(args) -> int:

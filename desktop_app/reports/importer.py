@@ -55,6 +55,7 @@ class ImportSummary:
     created_units: int = 0
     created_persons: int = 0
     report: str | None = None
+    sheets: list[str] = field(default_factory=list)      # the visible sheets of the file
 
     @property
     def errors(self) -> list[RowResult]:
@@ -165,7 +166,7 @@ def import_file(s, path, family_name: str, *, mapping: dict | None = None, sheet
         raise UserFacingError(f"表中没有对应“{'、'.join(missing)}”的列（识别到的表头：{'、'.join(shape.labels)}）；"
                               "请用列对应文件（--mapping）指明。")
     summary = ImportSummary(str(path), fam.name, grid.name, shape.labels, dict(shape.mapping), [],
-                            list(grid.notes), shape.skipped, dry_run)
+                            list(grid.notes), shape.skipped, dry_run, sheets=list(grid.sheet_names))
     resolver = Resolver(s.conn, create_missing, replacements)
     # units first: a person's name is told apart by the unit in the same row
     ordered = sorted(((c, n) for c, n in shape.mapping.items() if n != IGNORE),

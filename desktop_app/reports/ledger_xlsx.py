@@ -138,7 +138,12 @@ def _save(wb, path) -> Path:
 def export_family(s, family_name: str, path: Path | str) -> int:
     """Every live record of a family, in the template's layout (references as names)."""
     from desktop_app.services import outputs
+    from desktop_app.security import authz
+    from desktop_app.security.roles import Permission
+    authz.require(s, Permission.READ_RECORD)
     fam = get_family(family_name)
+    if not importable(fam):
+        raise UserFacingError(f"{fam.label}不从 Excel 导入，也就不导出为可导入的表。")
     wb, ws, cols = _sheet(fam)
     units = dict(s.conn.execute("SELECT id, name FROM unit"))
     persons = {pid: (name, unit) for pid, name, unit in s.conn.execute("SELECT id, name, unit_id FROM person")}

@@ -151,3 +151,27 @@ def test_import_page_offers_the_closest_names(window, qtbot, answers, tmp_path):
     qtbot.waitUntil(lambda: page.summary.ok)
     assert page.replacements == {typo: f"{name}（{unit}）"} and f"{name}（{unit}）" in answers.choices[-1]
     assert page.import_button.isEnabled()
+
+
+def test_import_page_lets_the_clerk_pick_the_sheet(window, qtbot, answers, tmp_path):
+    from PySide6.QtCore import Qt
+    from ui.pages.navigation import EXCEL_IMPORT
+    wb = openpyxl.Workbook()
+    for title, name in (("2024年", "2024年警示教育大会"), ("2025年", "2025年警示教育大会")):
+        ws = wb.active if title == "2024年" else wb.create_sheet(title)
+        ws.title = title
+        ws.append(["活动名称", "形式", "日期"])
+        ws.append([name, "警示教育大会", f"{title[:4]}-06-01"])
+    answers.open_file = tmp_path / "两年.xlsx"
+    wb.save(answers.open_file)
+    page = window.show_page(EXCEL_IMPORT)
+    page.family.setCurrentIndex(page.family.findData("warning_session"))
+    page.choose.click()
+    page.check_button.click()
+    qtbot.waitUntil(lambda: page.summary is not None)
+    assert page.summary.sheet == "2024年" and not page.sheet.isHidden()
+    assert [page.sheet.itemText(i) for i in range(page.sheet.count())] == ["2024年", "2025年"]
+    page.sheet.setFocus()
+    qtbot.keyClick(page.sheet, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: page.summary is not None and page.summary.sheet == "2025年")
+    assert page.summary.ok and page.preview.item(0, 3).text() == "2025年警示教育大会"

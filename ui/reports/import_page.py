@@ -47,6 +47,9 @@ class ImportPage(QWidget):
             if importable(fam):
                 self.family.addItem(fam.label, fam.name)
         self.family.setCurrentIndex(max(0, self.family.findData("talk")))
+        self.sheet = QComboBox()
+        self.sheet.setToolTip("工作表（隐藏的工作表不列出）")
+        self.sheet.setVisible(False)
         self.create_missing = QCheckBox("新建缺少的人员和单位")
         self.create_missing.setToolTip("表中出现而库中没有的人员、单位，确认后才新建")
         self.check_button = QPushButton("检查")
@@ -56,7 +59,7 @@ class ImportPage(QWidget):
         self.import_button.clicked.connect(lambda: self.run(dry_run=False))
         template = QPushButton("空白模板…")
         template.clicked.connect(self.save_template)
-        for w in (self.choose, self.file_label, QLabel("记录类别"), self.family, self.create_missing,
+        for w in (self.choose, self.file_label, self.sheet, QLabel("记录类别"), self.family, self.create_missing,
                   self.check_button, self.import_button, template):
             row.addWidget(w)
         row.insertStretch(2, 1)
@@ -76,6 +79,7 @@ class ImportPage(QWidget):
         self.result_label.setWordWrap(True)
         layout.addWidget(self.result_label)
         self.family.currentIndexChanged.connect(self._reset)
+        self.sheet.activated.connect(lambda _i: (self._reset(), self.run(dry_run=True)))
         self.create_missing.toggled.connect(lambda _: self.import_button.setEnabled(False))
 
     def _reset(self) -> None:
@@ -91,6 +95,8 @@ class ImportPage(QWidget):
     def set_file(self, path: Path) -> None:
         self.path = Path(path)
         self.replacements = {}
+        self.sheet.clear()
+        self.sheet.setVisible(False)
         self.file_label.setText(self.path.name)
         self._reset()
 
@@ -112,15 +118,20 @@ class ImportPage(QWidget):
         path, family = self.path, self.family.currentData()
         mapping, create = self.current_mapping(), self.create_missing.isChecked()
         replacements = dict(self.replacements)
+        sheet = self.sheet.currentText() or None
 
         def work(s, job):
             return importer.import_file(s, path, family, mapping=mapping, dry_run=dry_run,
                                         create_missing=create, progress=job.progress,
-                                        replacements=replacements)
+                                        replacements=replacements, sheet=sheet)
         self.ctx.jobs.run(work, on_done=self._show, title="正在检查…" if dry_run else "正在导入…", parent=self)
 
     def _show(self, summary) -> None:
         self.summary = summary
+        if self.sheet.count() == 0 and len(summary.sheets) > 1:
+            self.sheet.addItems(summary.sheets)
+            self.sheet.setCurrentText(summary.sheet)
+            self.sheet.setVisible(True)
         self._fill_mapping(summary)
         self._fill_preview(summary)
         self.result_label.setText("\n".join(summary.lines()[:8]))

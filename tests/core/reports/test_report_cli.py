@@ -74,3 +74,13 @@ def test_pdf_and_bulletin_from_the_command_line(county, capsys, tmp_path):
     assert code == 0 and "通报" in out and (tmp_path / "通报.pdf").stat().st_size > 5000
     code, _, err = run(capsys, *county, "report", "bulletin", "--period", "2026Q1", "-o", tmp_path / "x.pdf")
     assert code == 1 and "年份" in err
+
+
+def test_export_excel_for_reimport(county, capsys, tmp_path):
+    code, out, _ = run(capsys, *county, "export-excel", "谈话", "-o", tmp_path / "谈话.xlsx")
+    assert code == 0 and "已导出" in out
+    code, out, _ = run(capsys, *county, "import-excel", tmp_path / "谈话.xlsx", "--family", "talk", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["imported"] == 0 and data["existing"] + data["duplicates"] > 100
+    code, _, err = run(capsys, *county, "export-excel", "rect_item", "-o", tmp_path / "x.xlsx")
+    assert code == 1 and "不从 Excel 导入" in err
