@@ -143,7 +143,7 @@ def tokenize(text: str, cell: float, measure: Measure, narrow: Narrow,
                 units.append(Unit(piece, offset, measure(piece, offset), LATIN,
                                   join if k == 0 else piece_join))
                 offset += len(piece)
-            glue_next = _is_number(run) and end < n and text[end] != " "
+            glue_next = (_is_number(run) or run[-1].isdigit()) and end < n and text[end] != " "
             i = end
         else:
             side = "r" if ch in CLOSING else "l" if ch in OPENING else ""
