@@ -1,7 +1,6 @@
 """Desktop GUI performance on the reference folder (100,000 records).
 
-Run: python benchmarks/bench_gui.py [--records 1000000]  (builds bench-data/gui-100000
-once, ~1.5 min; other sizes use bench_core's folder)
+Run: python benchmarks/bench_gui.py [--records 1000000]  (bench_core's folder of that size)
 Targets (issue 4): start to a usable window ≤ 1000 ms; switching pages ≤ 150 ms;
 a keystroke in search to an updated table ≤ 100 ms p95; memory ≤ 250 MB.
 Every measurement runs in a fresh child process, under Xvfb when available
@@ -17,19 +16,16 @@ import sys
 import time
 from pathlib import Path
 
-from common import BENCH_TODAY, RECORDS, ROOT, bench_folder, demo_folder, med, p, report
+from common import BENCH_TODAY, RECORDS, ROOT, bench_folder, med, p, report
 
 STARTS = 7
 WORDS = ["约谈", "乡镇", "整改", "公务接待", "财务", "廉政", "主体责任", "镇党委", "书记", "警示"]
 
 
 def gui_folder(records: int | None = None) -> Path:
-    """bench-data/gui-100000: the demo county at 100k records, rebuilt when the schema
-    changes; other sizes (``--records``) share bench_core's folder of that size."""
-    records = records or RECORDS
-    if records != 100_000:
-        return bench_folder(records)
-    return demo_folder(f"gui-{records}", records)
+    """bench_core's reference folder (``--records``, 100k unless told): one folder of
+    each size for every benchmark, rebuilt when the schema changes."""
+    return bench_folder(records or RECORDS)
 
 
 def _platform_prefix() -> list[str]:
