@@ -161,7 +161,8 @@ class RoleReport:
             return None
         examples = "、".join(self.wanted[:2])
         return (f"本机没有{self.role}字体（如 {examples}），{self.role}部分暂用 {self.font}"
-                f"（{self.style}）代替，不完全符合 GB/T 9704；可用“添加字体”加入本单位的{self.role}字体")
+                f"（{self.style}）代替，不完全符合 GB/T 9704；可添加本单位的{self.role}字体文件"
+                f"（设置 › 公文字体，或 taizhang fonts add）")
 
 
 @dataclass(frozen=True)
