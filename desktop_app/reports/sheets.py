@@ -116,6 +116,8 @@ def _read_book(path: Path, sheet: str | None, notes: list[str]) -> Grid:
     except pc.PasswordError:
         raise _refuse(path, "工作簿设有打开密码，请先取消密码后再导入。") from None
     except Exception as exc:     # calamine's errors have no common base: name it in the log only
+        if path.suffix.lower() == ".et":
+            raise _refuse(path, "这是 WPS 表格自己的 .et 格式，请在 WPS 中另存为 .xlsx 或 .xls 后再导入。") from None
         raise _refuse(path, f"文件已损坏或格式不受支持（{type(exc).__name__}）。") from None
     try:
         metas = [m for m in wb.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]

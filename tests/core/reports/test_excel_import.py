@@ -340,3 +340,14 @@ def test_a_near_name_offers_candidates_and_the_choice_is_used(demo, tmp_path):
     stored = demo.conn.execute("SELECT person_ids FROM talk WHERE reason = '节前提醒' AND talk_date = '2025-09-01'"
                                ).fetchone()[0]
     assert json.loads(stored) == [pid]
+
+
+def test_wps_et_saved_as_xls_imports_and_a_native_et_is_explained(demo, tmp_path):
+    xls = samples.letter_ledger_xls(tmp_path / "函件.xls")
+    et = tmp_path / "函件.et"
+    shutil.copy(xls, et)                       # WPS "另存为 Excel 97-2003" keeps the .et name
+    got = importer.import_file(demo, et, "letter", dry_run=True)
+    assert got.ok and got.count("已导入") == 2
+    native = tmp_path / "原生.et"
+    native.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4000)   # OLE, not a workbook
+    _refused(demo, native, "letter", "WPS 中另存为")
