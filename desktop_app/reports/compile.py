@@ -187,11 +187,13 @@ class PartQuery:
         return f"{alias}.{name} {_CMP[op]} ?"
 
     def _deadline(self, arg: dict, alias: str, fam: Family) -> str:
-        state = {"on_time": "d.done_date IS NOT NULL AND d.done_date <= d.due_date",
-                 "late": "d.done_date IS NOT NULL AND d.done_date > d.due_date",
-                 "overdue": "d.active = 1 AND d.done_date IS NULL AND d.due_date < ?",
-                 "open": "d.active = 1 AND d.done_date IS NULL",
-                 "done": "d.done_date IS NOT NULL"}[arg["state"]]
+        # "+" keeps these terms off the open-deadline index (active, done_date, due_date):
+        # the lookup must go by the record's key, (family, id), not scan every open deadline.
+        state = {"on_time": "+d.done_date IS NOT NULL AND +d.done_date <= +d.due_date",
+                 "late": "+d.done_date IS NOT NULL AND +d.done_date > +d.due_date",
+                 "overdue": "+d.active = 1 AND +d.done_date IS NULL AND +d.due_date < ?",
+                 "open": "+d.active = 1 AND +d.done_date IS NULL",
+                 "done": "+d.done_date IS NOT NULL"}[arg["state"]]
         # A met deadline counts whatever became of the record since; an unmet one only
         # while it is still watched (active: the record is not closed).
         sql = f"EXISTS (SELECT 1 FROM deadline d WHERE d.family = ? AND d.id = {alias}.id"
