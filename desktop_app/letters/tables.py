@@ -40,6 +40,8 @@ def _cell_lines(cell: TableCell, x0: float, x1: float, shaper: Shaper, cfg: Layo
     role = Role.HEITI if cell.header else Role.FANGSONG
     role_at = lambda _i: role  # noqa: E731
     paragraphs = cell.text.split("\n") if cell.text else []
+    if cell.header:  # labels wrap into even lines between words: "对象说明/或表态"
+        paragraphs = [line for p in paragraphs for line in shaper.title(p, room, size, field)]
     centred = cell.align == "center" or cell.header
     out = []
     for paragraph in paragraphs:
