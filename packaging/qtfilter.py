@@ -39,11 +39,14 @@ UNUSED_PLUGIN_FILES = ("qgtk3", "virtualkeyboard", "qeglfs", "qlinuxfb", "qvnc",
 # Windows: software OpenGL (20 MB) and the shader compiler serve Qt Quick and OpenGL
 # widgets, which the program does not use.
 WINDOWS_UNUSED = ("opengl32sw.dll", "d3dcompiler_")
-# Linux: the printing stack and the session bus are the desktop's own (CUPS with the TLS
-# and Kerberos libraries it links to; D-Bus with systemd's library): every UOS or Kylin
-# desktop has them, and a bundled copy (13 MB) could disagree with the system's cupsd.
-# Without libcups the print dialog still offers printing to PDF.
+# Linux: the printing stack, the session bus, fonts and GLib are the desktop's own (CUPS
+# with the TLS and Kerberos libraries it links to; D-Bus with systemd's library;
+# fontconfig and FreeType, which must read the system's own font configuration; GLib):
+# every UOS or Kylin desktop has them, and a bundled copy (16 MB) could disagree with the
+# system's (cupsd, /etc/fonts). Without libcups the print dialog still prints to PDF.
 SYSTEM_LIBS = ("libdbus-1.", "libsystemd.", "libgcrypt.", "libgpg-error.", "liblz4.", "libcap.",
+               "libfontconfig.", "libfreetype.", "libpng16.", "libbrotlidec.", "libbrotlicommon.",
+               "libglib-2.0.", "libgthread-2.0.", "libpcre2-8.",
                "libcups.", "libgnutls.", "libnettle.", "libhogweed.", "libgmp.", "libp11-kit.",
                "libtasn1.", "libidn2.", "libunistring.", "libkrb5.", "libkrb5support.",
                "libk5crypto.", "libgssapi_krb5.", "libcom_err.", "libkeyutils.", "libavahi-")

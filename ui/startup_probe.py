@@ -5,7 +5,8 @@ start-time benchmark (benchmarks/bench_packaging.py) use it.
 It runs ``run_gui`` unchanged; a timer watches the top-level windows. When the login
 shows, its time is noted and, for a demo folder whose login is filled in, the login is
 submitted; when the main window shows, its time is noted and the window is closed, so
-the program ends as it does when a user closes it. FILE receives one JSON object of
+the program ends as it does when a user closes it (a picture of the window is saved
+beside FILE as FILE.png). FILE receives one JSON object of
 wall-clock times (``time.time()``): ``login``, ``main``, and ``end``, and the CPU
 seconds the process had used by then (``login_cpu``, ``main_cpu``: what the start costs
 on a machine of its own, whatever else runs beside it). A window that
@@ -57,7 +58,12 @@ class _Watcher:
                 self.stamps["main"] = time.time()
                 self.stamps["main_cpu"] = time.process_time()
                 self.timer.stop()
-                QTimer.singleShot(0, widget.close)
+                QTimer.singleShot(0, lambda w=widget: self._shoot_and_close(w))
+
+    def _shoot_and_close(self, window) -> None:
+        """A picture of the main window beside FILE (FILE.png), to look at a build."""
+        window.grab().save(str(self.out.with_suffix(".png")), "PNG")
+        window.close()
 
     def write(self) -> None:
         self.stamps["end"] = time.time()

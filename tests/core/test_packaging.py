@@ -35,7 +35,7 @@ def test_what_the_program_uses_is_kept(dest):
     "PySide6/QtQml.abi3.so", "PySide6/Qt/plugins/sqldrivers/libqsqlite.so",
     "PySide6/plugins/sqldrivers/qsqlodbc.dll", "PySide6/Qt/plugins/platformthemes/libqgtk3.so",
     "PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so",
-    "PySide6/Qt/lib/libQt6WaylandClient.so.6", "libcups.so.2", "libgnutls.so.30",
+    "PySide6/Qt/lib/libQt6WaylandClient.so.6", "libcups.so.2", "libgnutls.so.30", "libfontconfig.so.1",
 ])
 def test_what_it_does_not_use_goes(dest):
     assert not qtfilter.keep_binary(dest)
