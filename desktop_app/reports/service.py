@@ -34,9 +34,14 @@ class ReportInfo:
 
 
 def _variants(s) -> dict[str, tuple[str, ReportDef]]:
+    """The table forms in force here: our own, and those our upper office sent down (ours
+    win). A lower office's forms arrive with its records but never change our tables."""
     out = {}
+    row = s.conn.execute("SELECT parent_code FROM office WHERE is_self = 1").fetchone()
+    upper = row[0] if row and row[0] else None
     rows = s.conn.execute("SELECT id, name, content FROM report_def WHERE status = '启用' AND voided = 0"
-                          " ORDER BY updated_at").fetchall()
+                          " AND owner_office IN (?, ?) ORDER BY owner_office = ?, updated_at",
+                          (s.office_code, upper or s.office_code, s.office_code)).fetchall()
     for rid, name, content in rows:
         try:
             out[name] = (rid, parse_definition(content))

@@ -71,3 +71,16 @@ def test_countys_table_form_reaches_the_township(two_offices, tmp_path):
     result = service.run(town.s, "talk_county", "2026Q3")
     assert [c.key for c in result.columns] == ["times", "persons"]
     assert result.value(TOTAL, "times") == 2
+
+
+def test_a_lower_offices_table_form_never_replaces_the_countys(two_offices, tmp_path):
+    county, town = two_offices
+    form = json.loads(json.dumps(TALK))
+    form["title"] = "乡镇自用谈话表"
+    form["columns"] = form["columns"][:1]
+    service.save_variant(town.s, form, version="2026")          # the township's own "talk"
+    county.import_(town.export(county, tmp_path / "up").packages[0])
+    assert county.s.conn.execute("SELECT count(*) FROM report_def").fetchone()[0] == 1   # it did arrive
+    infos = {i.name: i for i in service.list_reports(county.s)}
+    assert infos["talk"].builtin and infos["talk"].title == "谈话情况统计表"
+    assert {i.name: i for i in service.list_reports(town.s)}["talk"].title == "乡镇自用谈话表"
