@@ -98,6 +98,10 @@ def _print_table(result) -> None:
         key = TOTAL if r is None else r.key
         cells = [_cell(result.value(key, c.key)) for c in result.columns]
         out("\t".join(["合计" if r is None else r.label] + cells))
+    if result.detail:
+        out(f"逾期明细（{len(result.detail)} 项）：")
+        for i, d in enumerate(result.detail, 1):
+            out(f"{i:>4} {d['unit']} {d['due_date']} 逾期{d['overdue_days']}个工作日 督办{d['actions']}次 {d['problem']}")
 
 
 def _cell(v) -> str:

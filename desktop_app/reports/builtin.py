@@ -61,8 +61,8 @@ LETTER = {
 
 RECTIFICATION = {
     "name": "rectification", "title": "整改情况统计表", "family": "rect_item", "rows": "unit",
-    "note": "按整改问题计，期间按完成时限（批准延期的以原时限）统计。",
-    "by": ["unit", "office", "type", "level"],
+    "note": "按整改问题计，期间按完成时限（批准延期的以原时限）统计。附逾期明细清单。",
+    "by": ["unit", "office", "type", "level"], "detail": "overdue_rect_items",
     "columns": [
         _c("total", "问题总数", "rect_item"),
         _c("done", "已完成", "rect_item", where={"notnull": "completed_date"}),

@@ -29,6 +29,7 @@ MAX_JSON = 64_000
 _OPS1 = ("null", "notnull", "true")
 _OPS2 = ("eq", "ne", "lt", "le", "gt", "ge", "in", "le_field", "lt_field")
 DEADLINE_STATES = ("on_time", "late", "overdue", "open", "done")
+DETAILS = ("overdue_rect_items",)     # 整改表所附逾期明细清单
 
 
 def _bad(message: str) -> ValidationError:
@@ -84,6 +85,7 @@ class ReportDef:
     note: str = ""
     kind: str = "table"          # table | deadlines (the 预警清单)
     by: tuple[str, ...] = ("type", "unit", "office", "level")
+    detail: str = ""             # an appended list: "" or one of DETAILS
     extra: dict = field(default_factory=dict)
 
     def column(self, key: str) -> Column:
@@ -95,6 +97,8 @@ class ReportDef:
     def to_json(self) -> dict:
         out = {"name": self.name, "title": self.title, "family": self.family, "rows": self.rows,
                "columns": [c.to_json() for c in self.columns], "kind": self.kind, "by": list(self.by)}
+        if self.detail:
+            out["detail"] = self.detail
         for key in ("date", "where", "row_filter", "note"):
             value = getattr(self, key)
             if value:
@@ -277,4 +281,11 @@ def parse_definition(data: Any) -> ReportDef:
         name=_text(data, "name", 40), title=_text(data, "title", 60), family=fam.name,
         rows=_rows(fam, data.get("rows", "type")), columns=columns, date=tuple(dates),
         where=data.get("where"), row_filter=data.get("row_filter"),
-        note=_text(data, "note", 500, required=False), kind=kind, by=tuple(by))
+        note=_text(data, "note", 500, required=False), kind=kind, by=tuple(by),
+        detail=_detail(data.get("detail", "")))
+
+
+def _detail(value: Any) -> str:
+    if value not in ("", *DETAILS):
+        raise _bad(f"不认识的附表“{value}”。")
+    return value

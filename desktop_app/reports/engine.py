@@ -36,6 +36,7 @@ class ReportResult:
     values: dict[tuple[Any, str], float | None]      # (row key or TOTAL, column key) -> figure
     made_on: date
     items: list[dict] = field(default_factory=list)  # deadline lists: one dict per line
+    detail: list[dict] = field(default_factory=list)  # an appended list (整改: 逾期明细)
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -78,7 +79,7 @@ class ReportResult:
                           "values": {c.key: cell(self.value(r.key, c.key)) for c in self.columns}}
                          for r in self.rows],
                 "total": {c.key: cell(self.value(TOTAL, c.key)) for c in self.columns},
-                "items": self.items}
+                "items": self.items, "detail": self.detail}
 
 
 def _register_functions(conn: sqlite3.Connection, calendar) -> None:
@@ -186,6 +187,9 @@ def run_report(s, defn: ReportDef, period: Period, *, by: str | None = None,
             for r in [*result.rows, Row(TOTAL, "合计")]:
                 num, den = (result.values.get((r.key, k)) for k in col.ratio)
                 result.values[(r.key, col.key)] = round(100.0 * num / den, 1) if den else None
+    if defn.detail == "overdue_rect_items":
+        from desktop_app.reports.rect_detail import overdue_rect_items
+        result.detail = overdue_rect_items(s, result)
     return result
 
 

@@ -130,6 +130,36 @@ def _items(ws, result: ReportResult, top: int) -> int:
     return r + 1
 
 
+def _detail_sheet(wb, result: ReportResult) -> None:
+    """The appended list (整改: 逾期明细清单) on a sheet of its own."""
+    from desktop_app.reports.rect_detail import DETAIL_COLUMNS
+    ws = wb.create_sheet("逾期明细")
+    heads = [("no", "序号")] + list(DETAIL_COLUMNS)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(heads))
+    c = ws.cell(row=1, column=1, value=f"{result.defn.title}·逾期明细清单（{result.period.title}）")
+    c.font = Font(name="黑体", size=14, bold=True)
+    c.alignment = CENTER
+    for j, (_k, label) in enumerate(heads, start=1):
+        _put(ws, 2, j, label, bold=True)
+    for n, item in enumerate(result.detail, start=1):
+        for j, (key, _label) in enumerate(heads, start=1):
+            value = n if key == "no" else item.get(key)
+            _put(ws, n + 2, j, value, align=LEFT if key in ("problem", "unit", "office") else CENTER,
+                 fmt="0" if isinstance(value, int) else None)
+    if not result.detail:
+        ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=len(heads))
+        _put(ws, 3, 1, "无逾期未完成的整改问题")
+    for j, w in enumerate((6, 20, 44, 12, 10, 10, 22), start=1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+    ws.freeze_panes = "A3"
+    ws.print_title_rows = "2:2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def write_xlsx(result: ReportResult, path: Path | str) -> Path:
     path = Path(path)
     wb = Workbook()
@@ -164,6 +194,8 @@ def write_xlsx(result: ReportResult, path: Path | str) -> Path:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    if result.defn.detail:
+        _detail_sheet(wb, result)
     tmp = path.with_name(path.name + ".part")
     wb.save(tmp)
     tmp.replace(path)

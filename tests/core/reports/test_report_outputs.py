@@ -116,3 +116,24 @@ def test_due_list_and_annual_bulletin_pdf(demo, tmp_path):
     talk = service.run(demo, "talk", "2026")
     assert "关于2026年度日常监督工作情况的通报" in text
     assert f"全年开展各类谈话{int(talk.value(TOTAL, 'times'))}次" in text
+
+
+def test_rectification_table_has_its_overdue_list(demo, tmp_path):
+    result = service.run(demo, "rectification", "2026")
+    assert result.value(TOTAL, "overdue") > 0
+    assert len(result.detail) == result.value(TOTAL, "overdue")
+    drill = result.drills(TOTAL, "overdue")[0]
+    from desktop_app.services import queries
+    from desktop_app.services.queries import ListFilter
+    ids = set()
+    key = None
+    while True:
+        recs, key = queries.list_records(demo, "rect_item", ListFilter(drill=drill), after=key)
+        ids |= {r.id for r in recs}
+        if key is None:
+            break
+    assert {d["id"] for d in result.detail} == ids
+    assert all(d["overdue_days"] > 0 and d["unit"] for d in result.detail)
+    wb = openpyxl.load_workbook(service.export(demo, result, tmp_path / "整改.xlsx"))
+    ws = wb["逾期明细"]
+    assert ws["A2"].value == "序号" and ws.cell(row=2 + len(result.detail), column=1).value == len(result.detail)
