@@ -182,7 +182,7 @@ def main() -> None:
                                 "peak_rss_mb": peak_rss_mb()}, ensure_ascii=False))
         return
     prepare(opts.mb)
-    work = BENCH_DIR / "exchange-runs"
+    work = BENCH_DIR / f"exchange-runs-{RECORDS}"      # sizes may run side by side
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     runs: dict[str, list[dict]] = {"export": [], "import": []}
