@@ -179,6 +179,7 @@ def main() -> None:
         out = child_export(Path(opts.args[0])) if opts.child == "export" else \
             child_import(Path(opts.args[0]), Path(opts.args[1]))
         print(json.dumps(out | {"seconds": time.perf_counter() - start,
+                                "cpu_seconds": time.process_time(),
                                 "peak_rss_mb": peak_rss_mb()}, ensure_ascii=False))
         return
     prepare(opts.mb)
@@ -194,13 +195,14 @@ def main() -> None:
               flush=True)
     shutil.rmtree(work, ignore_errors=True)
     results = {p: {"seconds": statistics.median(r["seconds"] for r in rs),
+                   "cpu_seconds": statistics.median(r["cpu_seconds"] for r in rs),
                    "peak_rss_mb": max(r["peak_rss_mb"] for r in rs)} for p, rs in runs.items()}
     last = runs["export"][-1]
     print(f"数据：{last['records']} 条记录，{last['attachments']} 个附件，"
           f"数据包 {last['bytes'] / 2 ** 20:.0f} MB")
     print(table(results))
     for phase, rs in runs.items():
-        print(f"{phase} 各阶段（秒，中位数）：" + "；".join(
+        print(f"{phase} 本进程 CPU {results[phase]['cpu_seconds']:.1f} s；各阶段（秒，中位数）：" + "；".join(
             f"{name} {statistics.median(dict(r['stages']).get(name, 0.0) for r in rs):.1f}"
             for name, _ in rs[0]["stages"]))
     save("exchange", {
