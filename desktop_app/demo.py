@@ -66,12 +66,20 @@ class DemoBuilder:
         self.count += 1
         return rid
 
-    def advance(self, family: str, rid: str, steps: list[str]) -> None:
+    def advance(self, family: str, rid: str, steps: list[str], done_on: date | None = None) -> None:
         for status in steps:
             if self.loader:
-                self.loader.set_status(family, rid, status)
+                self.loader.set_status(family, rid, status, done_on=done_on)
             else:
-                R.set_status(self.s, family, rid, status)
+                R.set_status(self.s, family, rid, status, done_on=done_on)
+
+    def completion(self, rid: str, deadline: date) -> date:
+        """When a finished item of the demo's history was done: mostly on time, some late.
+        Drawn from the record's own id, so the county's other records stay as they were."""
+        r = random.Random(rid)
+        done = deadline + timedelta(days=r.randint(1, 12)) if r.random() < 0.15 \
+            else deadline - timedelta(days=r.randint(0, 20))
+        return min(done, self.today)
 
     def commit(self) -> None:
         if self.loader:

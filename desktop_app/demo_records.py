@@ -145,7 +145,7 @@ def rect_item(b) -> None:
               "seq": len(b.ids.get("rect_item", [])) % 20 + 1}
     item = b.add("rect_item", values)
     if deadline < b.today and b.rng.random() < 0.9:
-        b.advance("rect_item", item, ["整改中", "已完成"])
+        b.advance("rect_item", item, ["整改中", "已完成"], b.completion(item, deadline))
     elif b.rng.random() < 0.5:
         b.advance("rect_item", item, ["整改中"])
     if b.rng.random() < 0.1:
@@ -250,7 +250,7 @@ def meeting_task(b) -> None:
     tid = b.add("meeting_task", {"topic_id": b.rng.choice(b.ids["topic"]), "task": b.rng.choice(W.TASKS),
                                  "responsible_id": b.rng.choice(b.standing), "deadline": deadline.isoformat()})
     if deadline < b.today - timedelta(days=3) and b.rng.random() < 0.93:
-        b.advance("meeting_task", tid, ["已完成"])
+        b.advance("meeting_task", tid, ["已完成"], b.completion(tid, deadline))
 
 
 def responsibility(b) -> None:

@@ -18,6 +18,7 @@ the loader inside one outer transaction (commit between flushes as you like).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import groupby
 from types import MappingProxyType
 from typing import Any
@@ -129,17 +130,18 @@ class BulkLoader:
         if len(self.pending) >= self.batch:
             self.flush()
 
-    def set_status(self, family_name: str, record_id: str, target: str) -> None:
+    def set_status(self, family_name: str, record_id: str, target: str, *,
+                   done_on: date | None = None) -> None:
         rec = self.pending.get(record_id)
         if rec is None or (family_name, target) in rules.FOLLOW_UPS:
             # written already, or a change that moves other records: the one-record service
             self.flush()
-            records.set_status(self.s, family_name, record_id, target)
+            records.set_status(self.s, family_name, record_id, target, done_on=done_on)
             self._load_state()
             return
         fam = rec.fam
         workflows()[fam.workflow].check(rec.row["status"], target)
-        data = encode(fam, rules.on_status(self.s, fam, self._record(rec), target))
+        data = encode(fam, rules.on_status(self.s, fam, self._record(rec), target, done_on))
         ctx = self.s.write_context()
         old = dict(rec.row)
         rec.row |= data | {"status": target}

@@ -142,12 +142,13 @@ def update(s: Session, family_name: str, record_id: str, changes: dict[str, Any]
     return Saved(get(s, fam.name, record_id), Changes(updated=(RecordRef(fam.name, record_id),)))
 
 
-def set_status(s: Session, family_name: str, record_id: str, target: str) -> Saved:
+def set_status(s: Session, family_name: str, record_id: str, target: str, *,
+               done_on: date | None = None) -> Saved:
     fam = family(family_name)
     authz.require_status_change(s, fam.workflow, target)
     rec = _editable(s, fam, record_id)
     workflows()[fam.workflow].check(rec.status, target)
-    data = rules.on_status(s, fam, rec, target)
+    data = rules.on_status(s, fam, rec, target, done_on)
     with transaction(s.conn):
         repo.write(s.conn, s.write_context(), fam, record_id, data, {"status": target},
                    action="变更状态", audit_detail={"from": rec.status, "to": target})

@@ -171,13 +171,15 @@ _DONE_FIELD_ON_STATUS = {
 }
 
 
-def on_status(s, fam: Family, rec: Record, target: str) -> dict[str, Any]:
-    """Fields a status change fills in (completing an item dates it)."""
+def on_status(s, fam: Family, rec: Record, target: str,
+              done_on: date | None = None) -> dict[str, Any]:
+    """Fields a status change fills in (completing an item dates it: ``done_on``
+    when the change records a past completion, as the demo's history does, else today)."""
     if fam.name == "resp_entry":
         _resp_entry_open(s, dict(rec.values))
     field = _DONE_FIELD_ON_STATUS.get((fam.name, target))
     if field and not rec.get(field):
-        return {field: s.today().isoformat()}
+        return {field: (done_on or s.today()).isoformat()}
     return {}
 
 
