@@ -8,6 +8,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "core" / "exchange"
 
 
 @pytest.fixture
+def pair(tmp_path, qapp):
+    """A county and its city, trusting each other; the county holds some records."""
+    from sync_kit import county_records, make_node, trust
+    county = make_node(tmp_path, "county", "CNTY-A", "甲县纪委监委")
+    city = make_node(tmp_path, "city", "CITY", "乙市纪委监委")
+    trust(county, city)
+    ids = county_records(county)
+    yield county, city, ids, tmp_path
+    county.close()
+    city.close()
+
+
+@pytest.fixture
 def answers(monkeypatch):
     """The exchange pages' dialogs, answered by the test."""
     from ui.exchange import prompts

@@ -8,22 +8,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from hostile_kit import bumped, forge, wire
-from sync_kit import PASS, county_records, make_node, trust
+from sync_kit import PASS
 from ui.exchange import ExchangePage
 from sync_kit import FAST
 
 TIMEOUT = 20_000
-
-
-@pytest.fixture
-def pair(tmp_path, qapp):
-    county = make_node(tmp_path, "county", "CNTY-A", "甲县纪委监委")
-    city = make_node(tmp_path, "city", "CITY", "乙市纪委监委")
-    trust(county, city)
-    ids = county_records(county)
-    yield county, city, ids, tmp_path
-    county.close()
-    city.close()
 
 
 def page_for(qtbot, node) -> ExchangePage:

@@ -15,17 +15,6 @@ from ui.exchange.widgets import MARK
 TIMEOUT = 20_000
 
 
-@pytest.fixture
-def pair(tmp_path, qapp):
-    county = make_node(tmp_path, "county", "CNTY-A", "甲县纪委监委")
-    city = make_node(tmp_path, "city", "CITY", "乙市纪委监委")
-    trust(county, city)
-    ids = county_records(county)
-    yield county, city, ids, tmp_path
-    county.close()
-    city.close()
-
-
 def page_for(qtbot, node) -> ExchangePage:
     page = ExchangePage(node.data_dir, exchange_options={"kdf_cost": FAST})
     qtbot.addWidget(page)
