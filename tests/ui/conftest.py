@@ -7,6 +7,7 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"     # before anything imports Qt
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
+import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -21,6 +22,17 @@ def _no_real_data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "localappdata"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture
+def drop_log_handlers():
+    """Tests that start the program remove the log file handlers it installed."""
+    yield
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        if getattr(h, "_taizhang", False):
+            root.removeHandler(h)
+            h.close()
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 next start rebuilds it instead of opening it."""
 from __future__ import annotations
 
-import logging
 
 import pytest
 
@@ -15,14 +14,8 @@ from ui import app as app_module
 from uihelp import clock
 
 
-@pytest.fixture(autouse=True)
-def _drop_log_handlers():
-    yield
-    root = logging.getLogger()
-    for h in list(root.handlers):
-        if getattr(h, "_taizhang", False):
-            root.removeHandler(h)
-            h.close()
+# the program installs its log file handler on start; each test takes it off again
+pytestmark = pytest.mark.usefixtures("drop_log_handlers")
 
 
 def test_half_filled_demo_folder_is_rebuilt_on_start(app, tmp_path, monkeypatch, qtbot):

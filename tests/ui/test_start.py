@@ -2,7 +2,6 @@
 the crash dialog, the About box, shortcuts, remembered window state."""
 from __future__ import annotations
 
-import logging
 import sys
 import threading
 
@@ -19,14 +18,8 @@ from ui.setup_dialog import SetupDialog
 from uihelp import clock, make_ctx, open_dialogs
 
 
-@pytest.fixture(autouse=True)
-def _drop_log_handlers():
-    yield
-    root = logging.getLogger()
-    for h in list(root.handlers):
-        if getattr(h, "_taizhang", False):
-            root.removeHandler(h)
-            h.close()
+# the program installs its log file handler on start; each test takes it off again
+pytestmark = pytest.mark.usefixtures("drop_log_handlers")
 
 
 def _startup(data_dir, demo=False):

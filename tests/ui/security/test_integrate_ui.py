@@ -2,7 +2,6 @@
 for the role, the 安全 menu, automatic backups, logout."""
 from __future__ import annotations
 
-import logging
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -15,14 +14,8 @@ from ui.security.integrate import SecurityWindow
 from secui import PASSWORD, audit_tail, clock, shoot
 
 
-@pytest.fixture(autouse=True)
-def _drop_log_handlers():
-    yield
-    root = logging.getLogger()
-    for h in list(root.handlers):
-        if getattr(h, "_taizhang", False):
-            root.removeHandler(h)
-            h.close()
+# the program installs its log file handler on start; each test takes it off again
+pytestmark = pytest.mark.usefixtures("drop_log_handlers")
 
 
 def _start(office, qtbot, name):
