@@ -15,7 +15,7 @@ from ui import dialogs
 from ui.columns import cn_date
 from ui.forms.record_dialog import open_record_dialog
 from ui.pages.navigation import (CONFLICTS, DASHBOARD, DOSSIER, EXCEL_IMPORT, EXCHANGE, FONTS, HOLIDAYS,
-                                 REPORTS, SEARCH, Navigation, grouped_families)
+                                 OFFICE, REPORTS, SEARCH, Navigation, grouped_families)
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,9 @@ class MainWindow(QMainWindow):
         if key in (REPORTS, EXCEL_IMPORT):
             from ui.reports import pages
             return pages.make(key, self.ctx)
+        if key == OFFICE:
+            from ui.pages.office_page import OfficePage
+            return OfficePage(self.ctx)
         if key == HOLIDAYS:
             from ui.pages.holidays import HolidaysPage
             return HolidaysPage(self.ctx)

@@ -31,12 +31,16 @@ def register(sub) -> None:
     c = osub.add_parser("set", help="修改一项本单位设置，如 taizhang office set phone 0791-1234567",
                         description="可设置的项：name 机关名称，code 机关代码，abbr 机关代字，"
                                     "contact 联系人，phone 联系电话，letterhead 发文机关标志，"
-                                    "issuer 发文机关署名，bureau 办公室名义，party_committee 同级党委，"
+                                    "issuer 发文机关署名，bureau 办公室名义，supervision 监察委员会名义，"
+                                    "party_committee 同级党委，"
                                     "superior 上级纪委，rest_day_shift 期限遇节假日顺延（是/否），"
                                     "yellow_days 临期预警提前工作日数")
     c.add_argument("key", help="设置项，如 contact、phone、abbr")
     c.add_argument("value", help="新的值")
     c.set_defaults(handler=office_set)
+    c = osub.add_parser("unset", help="清除一项本单位设置，公文改用默认值，如 taizhang office unset bureau")
+    c.add_argument("key", help="设置项，如 contact、bureau、supervision")
+    c.set_defaults(handler=office_unset)
     c = osub.add_parser("keygen", help="生成（或导入）本单位签名密钥")
     c.add_argument("--admin-passphrase-file", required=True, type=Path)
     c.add_argument("--from", dest="key_from", type=Path, help="本单位第一台工作站的密钥文件")
@@ -160,4 +164,16 @@ def office_set(args) -> int:
     if args.key == "rest_day_shift":
         value = "是" if value == "1" else "否"
     _out(f"已修改 {label}：{value}")
+    return 0
+
+
+def office_unset(args) -> int:
+    from desktop_app.services.office import OFFICE_KEYS, unset_office_value
+    s = _session(args, "MANAGE_SETTINGS")
+    try:
+        default = unset_office_value(s, args.key)
+    finally:
+        s.close()
+    label = OFFICE_KEYS[args.key].label
+    _out(f"已清除 {label}" + (f"，公文将使用“{default}”" if default else ""))
     return 0

@@ -153,6 +153,7 @@ OFFICE_KEYS: dict[str, OfficeKey] = {k.key: k for k in (
     OfficeKey("letterhead", "发文机关标志（版头红字）", "doc.letterhead", 40, _check_letterhead),
     OfficeKey("issuer", "发文机关署名", "doc.office", 60),
     OfficeKey("bureau", "办公室名义（函询通知书等）", "doc.office_bureau", 60),
+    OfficeKey("supervision", "监察委员会名义（监察建议书）", "doc.supervision_office", 60),
     OfficeKey("party_committee", "同级党委", "org.party_committee", 60),
     OfficeKey("superior", "上级纪委", "org.superior", 60),
     OfficeKey("rest_day_shift", "期限遇节假日顺延至下一工作日", "deadline.rest_day_shift", 5, _check_yes_no),
@@ -174,39 +175,72 @@ def office_settings(s: Session) -> list[dict[str, str | None]]:
 
 
 def _fallback(s: Session, key: str) -> str | None:
-    """What the letters use while a setting is not set (services/documents.py)."""
+    """What the letters use while a setting is not set (services/documents.py and
+    document_values.issuing_organ, so the two never disagree)."""
     if key == "abbr":
         from desktop_app.services.documents import abbreviation
         return abbreviation(s)
-    if key in ("issuer", "letterhead"):
-        return s.setting("doc.office") or s.office_name if key == "letterhead" else s.office_name
-    if key == "bureau":
-        return f"{s.office_name}办公室"
+    if key == "letterhead":
+        return s.setting("doc.office") or s.office_name
+    organ_of = {"issuer": "提醒函", "bureau": "函询通知书", "supervision": "监察建议书"}
+    if key in organ_of:
+        from desktop_app.services.document_values import issuing_organ
+        return issuing_organ(s, organ_of[key])
     return None
+
+
+# settings the program cannot do without: never unset (name, code, the deadline rules)
+REQUIRED_KEYS = ("name", "code", "rest_day_shift", "yellow_days")
+
+
+def check_office_value(s: Session, key: str, value: str) -> str:
+    """The value as it would be stored, or ValidationError; writes nothing."""
+    spec = OFFICE_KEYS.get(key)
+    if spec is None:
+        raise ValidationError("key", f"没有“{key}”这项设置。可设置：{'、'.join(OFFICE_KEYS)}。")
+    value = (value or "").strip()
+    if key in ("name", "code"):
+        name, code = check_office(value if key == "name" else s.office_name,
+                                  value if key == "code" else s.office_code)
+        return name if key == "name" else code
+    if not value:
+        raise ValidationError(key, f"{spec.label}不能为空。")
+    if len(value) > spec.limit:
+        raise ValidationError(key, f"{spec.label}最多 {spec.limit} 字。")
+    return spec.check(value) if spec.check else value
 
 
 def set_office_value(s: Session, key: str, value: str) -> str:
     """``taizhang office set KEY VALUE``: checks, writes and audits one setting;
     returns the value as stored. Bad input changes nothing."""
-    spec = OFFICE_KEYS.get(key)
-    if spec is None:
-        raise ValidationError("key", f"没有“{key}”这项设置。可设置：{'、'.join(OFFICE_KEYS)}。")
-    value = (value or "").strip()
+    value = check_office_value(s, key, value)
     if key == "name":
         return _rename_office(s, value)
     if key == "code":
         return _recode_office(s, value)
-    if not value:
-        raise ValidationError(key, f"{spec.label}不能为空。")
-    if len(value) > spec.limit:
-        raise ValidationError(key, f"{spec.label}最多 {spec.limit} 字。")
-    if spec.check:
-        value = spec.check(value)
     if key == "rest_day_shift":
         set_rest_day_shift(s, value == "1")
     else:
-        set_setting(s, spec.setting, value)
+        set_setting(s, OFFICE_KEYS[key].setting, value)
     return value
+
+
+def unset_office_value(s: Session, key: str) -> str | None:
+    """``taizhang office unset KEY``: the letters go back to the default (returned);
+    audited. Name, code and the deadline rules cannot be unset."""
+    spec = OFFICE_KEYS.get(key)
+    if spec is None:
+        raise ValidationError("key", f"没有“{key}”这项设置。可设置：{'、'.join(OFFICE_KEYS)}。")
+    if key in REQUIRED_KEYS:
+        raise ValidationError(key, f"{spec.label}不能清除，只能修改。")
+    authz.require(s, authz.setting_permission(spec.setting), f"清除设置“{spec.label}”")
+    old = s.setting(spec.setting)
+    if old is not None:
+        with transaction(s.conn):
+            s.conn.execute("DELETE FROM setting WHERE key = ?", (spec.setting,))
+            audit.append(s.conn, ts=s.now().isoformat(timespec="seconds"), actor=s.user,
+                         action="修改设置", detail={"key": spec.setting, "changes": [old, None]})
+    return _fallback(s, key)
 
 
 def _rename_office(s: Session, value: str) -> str:

@@ -219,7 +219,7 @@ def export_and_files(app, w) -> None:
 
 def other_pages(app, w, ctx, folder: Path) -> None:
     from desktop_app.security.auth import Identity
-    from ui.pages.navigation import EXCHANGE, HOLIDAYS, REPORTS
+    from ui.pages.navigation import EXCHANGE, HOLIDAYS, OFFICE, REPORTS
     from ui.security.integrate import SecurityWindow
     dossier = w.show_page("dossier")
     dossier.show_person(busiest_person(ctx))
@@ -235,6 +235,9 @@ def other_pages(app, w, ctx, folder: Path) -> None:
     w.show_page(HOLIDAYS)
     settle(app, 0.6)
     save(w, "holidays.png", docs=False, guide=True)
+    w.show_page(OFFICE)
+    settle(app, 0.6)
+    save(w, "office.png")
     sec = SecurityWindow(Identity(folder, "管理员", "管理员", clock), synchronous=True)
     sec.show()
     backups = sec.show_page("backups")

@@ -62,6 +62,20 @@ def test_office_show_and_set(office, capsys):
     assert shown["rest_day_shift"]["value"] == "0"
 
 
+def test_office_unset_goes_back_to_the_default(office, capsys):
+    code, out, err = run(capsys, *office, "office", "set", "supervision", "某某县监察委员会（测试）")
+    assert code == 0 and out.startswith("已修改 监察委员会名义"), err
+    code, out, err = run(capsys, *office, "office", "unset", "supervision")
+    assert code == 0 and out.strip() == "已清除 监察委员会名义（监察建议书），公文将使用“某某县监察委员会”", err
+    code, out, _ = run(capsys, *office, "office", "show", "--json")
+    assert json.loads(out)["supervision"] == {"label": "监察委员会名义（监察建议书）", "value": None,
+                                              "default": "某某县监察委员会"}
+    before = _dump(office)
+    code, out, err = run(capsys, *office, "office", "unset", "code")
+    assert code == 1 and out == "" and "不能清除" in err and err.count("\n") == 1
+    assert _dump(office) == before
+
+
 @pytest.mark.parametrize("key, value, words", [
     ("phone", "打电话", "联系电话只能含数字"), ("nothing", "x", "没有“nothing”这项设置"),
     ("yellow_days", "-1", "0 到 60"),

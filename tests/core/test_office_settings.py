@@ -76,6 +76,50 @@ def test_code_cannot_change_once_records_exist(session, unit):
     assert canonical_dump(session.conn) == before
 
 
+def test_defaults_are_what_the_letters_print(session):
+    """The default shown for an unset issuer, bureau or 监委 is the organ the letters use."""
+    from desktop_app.services.document_values import issuing_organ
+    rows = {r["key"]: r for r in office.office_settings(session)}
+    assert rows["supervision"]["value"] is None
+    assert rows["supervision"]["default"] == issuing_organ(session, "监察建议书") == "临川县监察委员会"
+    assert rows["bureau"]["default"] == issuing_organ(session, "函询通知书") == "中共临川县纪委县监委办公室"
+    assert rows["issuer"]["default"] == issuing_organ(session, "提醒函")
+
+
+def test_supervision_office_is_set_and_used_by_the_letters(session):
+    from desktop_app.services.document_values import issuing_organ
+    assert office.set_office_value(session, "supervision", "临川县监察委员会（试）") == "临川县监察委员会（试）"
+    assert issuing_organ(session, "监察建议书") == "临川县监察委员会（试）"
+
+
+def test_unset_returns_to_the_default_and_is_audited(session):
+    office.set_office_value(session, "bureau", "临川县纪委监委办公室")
+    default = office.unset_office_value(session, "bureau")
+    assert default == "中共临川县纪委县监委办公室" and _values(session)["bureau"] is None
+    detail = json.loads(session.conn.execute(
+        "SELECT detail FROM audit_log WHERE action = '修改设置' ORDER BY seq DESC").fetchone()[0])
+    assert detail == {"key": "doc.office_bureau", "changes": ["临川县纪委监委办公室", None]}
+    before = canonical_dump(session.conn)
+    office.unset_office_value(session, "bureau")               # already unset: nothing written
+    assert canonical_dump(session.conn) == before
+
+
+@pytest.mark.parametrize("key, words", [("name", "不能清除"), ("rest_day_shift", "不能清除"),
+                                        ("colour", "没有“colour”这项设置")])
+def test_unset_refuses_required_and_unknown_keys(session, key, words):
+    before = canonical_dump(session.conn)
+    with pytest.raises(ValidationError, match=words):
+        office.unset_office_value(session, key)
+    assert canonical_dump(session.conn) == before
+
+
+def test_check_writes_nothing(session):
+    before = canonical_dump(session.conn)
+    assert office.check_office_value(session, "phone", " 0791-1234567 ") == "0791-1234567"
+    assert office.check_office_value(session, "code", "lcx-9") == "LCX-9"
+    assert canonical_dump(session.conn) == before
+
+
 # ---------------------------------------------------------------- demo
 
 def test_demo_fills_missing_settings_without_overwriting(data_dir):

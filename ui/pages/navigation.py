@@ -11,6 +11,7 @@ DASHBOARD, SEARCH, DOSSIER = "dashboard", "search", "dossier"
 EXCHANGE, CONFLICTS = "exchange", "conflicts"        # pages of ui.exchange
 REPORTS, EXCEL_IMPORT = "reports", "excel_import"     # pages of ui.reports
 HOLIDAYS = "holidays"                                # ui.pages.holidays
+OFFICE = "office"                                    # ui.pages.office_page
 FONTS = "letter_fonts"                               # ui.fonts_dialog.FontsPanel
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -64,6 +65,7 @@ class Navigation(QTreeWidget):
         group.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self._add(group, "U盘交换", EXCHANGE)
         self._add(group, "交换冲突", CONFLICTS)
+        self._add(self.group_item("设置"), "机关信息", OFFICE)
         self._add(self.group_item("设置"), "节假日安排", HOLIDAYS)
         self._add(self.group_item("设置"), "公文字体", FONTS)
         self.expandAll()
