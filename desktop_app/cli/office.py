@@ -32,6 +32,7 @@ def register(sub) -> None:
                         description="可设置的项：name 机关名称，code 机关代码，abbr 机关代字，"
                                     "contact 联系人，phone 联系电话，letterhead 发文机关标志，"
                                     "issuer 发文机关署名，bureau 办公室名义，supervision 监察委员会名义，"
+                                    "duplex 公文双面印刷（是/否），"
                                     "party_committee 同级党委，"
                                     "superior 上级纪委，rest_day_shift 期限遇节假日顺延（是/否），"
                                     "yellow_days 临期预警提前工作日数")
@@ -145,7 +146,7 @@ def office_show(args) -> int:
     width = max(len(r["key"]) for r in rows)
     for r in rows:
         value = r["value"]
-        if r["key"] == "rest_day_shift":
+        if r["key"] == "rest_day_shift" or (r["key"] == "duplex" and value is not None):
             value = "是" if value != "0" else "否"
         if value is None:
             value = f"（未设置，使用“{r['default']}”）" if r["default"] else "（未设置）"
@@ -161,7 +162,7 @@ def office_set(args) -> int:
     finally:
         s.close()
     label = OFFICE_KEYS[args.key].label
-    if args.key == "rest_day_shift":
+    if args.key in ("rest_day_shift", "duplex"):
         value = "是" if value == "1" else "否"
     _out(f"已修改 {label}：{value}")
     return 0

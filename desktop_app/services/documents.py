@@ -114,6 +114,9 @@ def build_spec(s: Session, family: str, record_id: str, doc_name: str,
     if number:
         values["number"] = number
     spec = fill_template(doc_type(s, doc_name), values)
+    duplex = s.setting("doc.duplex")          # the office's printers: 设置 › 机关信息
+    if duplex is not None and spec.duplex is None:
+        spec = dataclasses.replace(spec, duplex=duplex == "1")
     if body:
         paragraphs = _text_list({"body": body if isinstance(body, list) else [body]}, "body")
         if not paragraphs:

@@ -124,12 +124,14 @@ def _check_phone(value: str) -> str:
     return value
 
 
-def _check_yes_no(value: str) -> str:
-    if value in ("1", "是", "开", "on", "yes", "true"):
-        return "1"
-    if value in ("0", "否", "关", "off", "no", "false"):
-        return "0"
-    raise ValidationError("rest_day_shift", "请写“是”或“否”。")
+def _yes_no(field: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if value in ("1", "是", "开", "on", "yes", "true"):
+            return "1"
+        if value in ("0", "否", "关", "off", "no", "false"):
+            return "0"
+        raise ValidationError(field, "请写“是”或“否”。")
+    return check
 
 
 def _check_yellow(value: str) -> str:
@@ -154,9 +156,10 @@ OFFICE_KEYS: dict[str, OfficeKey] = {k.key: k for k in (
     OfficeKey("issuer", "发文机关署名", "doc.office", 60),
     OfficeKey("bureau", "办公室名义（函询通知书等）", "doc.office_bureau", 60),
     OfficeKey("supervision", "监察委员会名义（监察建议书）", "doc.supervision_office", 60),
+    OfficeKey("duplex", "公文双面印刷（版记放在偶数页）", "doc.duplex", 5, _yes_no("duplex")),
     OfficeKey("party_committee", "同级党委", "org.party_committee", 60),
     OfficeKey("superior", "上级纪委", "org.superior", 60),
-    OfficeKey("rest_day_shift", "期限遇节假日顺延至下一工作日", "deadline.rest_day_shift", 5, _check_yes_no),
+    OfficeKey("rest_day_shift", "期限遇节假日顺延至下一工作日", "deadline.rest_day_shift", 5, _yes_no("rest_day_shift")),
     OfficeKey("yellow_days", "临期预警提前工作日数", "warning.yellow_working_days", 5, _check_yellow),
 )}
 
@@ -182,6 +185,8 @@ def _fallback(s: Session, key: str) -> str | None:
         return abbreviation(s)
     if key == "letterhead":
         return s.setting("doc.office") or s.office_name
+    if key == "duplex":
+        return "文件格式双面、信函格式单面"
     organ_of = {"issuer": "提醒函", "bureau": "函询通知书", "supervision": "监察建议书"}
     if key in organ_of:
         from desktop_app.services.document_values import issuing_organ

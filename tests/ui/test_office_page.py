@@ -72,6 +72,16 @@ def test_change_office_settings(window, ctx, qtbot, answers):
         s.close()
     assert page.edits["supervision"].placeholderText() == "默认：临川县监察委员会"
 
+    # 双面印刷: a choice, chosen by keyboard as a clerk would
+    duplex = page.edits["duplex"]
+    assert duplex.text() == "" and duplex.currentText().startswith("按公文格式")
+    duplex.setFocus()
+    qtbot.keyClick(duplex, Qt.Key.Key_End)                         # 单面印刷, the last choice
+    qtbot.keyClick(duplex, Qt.Key.Key_Down)
+    assert duplex.currentText() == "单面印刷"
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert _settings(ctx)[0]["doc.duplex"] == "0"
+
 
 def test_rename_reaches_the_title_and_the_page_survives_reopening(window, ctx, qtbot, answers):
     page = window.show_page(OFFICE)

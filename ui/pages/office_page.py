@@ -7,8 +7,9 @@ nothing if one is wrong; each change is audited (services.office).
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from desktop_app.errors import ValidationError
 from desktop_app.security import authz
@@ -18,15 +19,45 @@ from ui import dialogs
 
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("本机关", ("name", "code")),
-    ("公文", ("abbr", "letterhead", "issuer", "bureau", "supervision", "contact", "phone")),
+    ("公文", ("abbr", "letterhead", "issuer", "bureau", "supervision", "contact", "phone", "duplex")),
     ("抄报与上级", ("party_committee", "superior")),
     ("预警", ("yellow_days",)),
 )
 HINTS = {
     "code": "记录、台账编号和交换包都以机关代码为准：已有记录或已建立交换后不能再改。",
     "abbr": "发文字号的第一个字，如“临”得“临纪函〔2026〕5号”。",
+    "duplex": "双面印刷时，版记总在偶数页（背面）上，必要时留出空白页；单面印刷不留空白页。",
     "yellow_days": "期限前多少个工作日起显示为临期（黄色）。期限遇节假日是否顺延在“节假日安排”中设置。",
 }
+
+
+class ChoiceEdit(QComboBox):
+    """A yes/no setting that may also be left to the default, with a line edit's
+    interface (text() is the stored value, "" = not set) so the page treats all alike."""
+
+    textEdited = Signal(str)
+    CHOICES = (("", "按公文格式（文件格式双面、信函格式单面）"), ("1", "双面印刷"), ("0", "单面印刷"))
+
+    def __init__(self):
+        super().__init__()
+        for value, label in self.CHOICES:
+            self.addItem(label, value)
+        self.activated.connect(lambda _i: self.textEdited.emit(self.text()))
+
+    def text(self) -> str:
+        return self.currentData() or ""
+
+    def setText(self, value: str) -> None:
+        self.setCurrentIndex(max(0, self.findData(value or "")))
+
+    def setPlaceholderText(self, _text: str) -> None:
+        pass
+
+    def setMaxLength(self, _n: int) -> None:
+        pass
+
+    def setReadOnly(self, on: bool) -> None:
+        self.setEnabled(not on)
 
 
 def load_values(s, job) -> tuple[list[dict], bool]:
@@ -51,7 +82,7 @@ class OfficePage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.loaded: dict[str, str] = {}          # key → the text the field showed when loaded
-        self.edits: dict[str, QLineEdit] = {}
+        self.edits: dict[str, QLineEdit | ChoiceEdit] = {}
         self.errors: dict[str, QLabel] = {}
         self._build()
         self.reload()
@@ -96,7 +127,7 @@ class OfficePage(QWidget):
 
     def _add_field(self, form: QFormLayout, key: str) -> None:
         spec = office.OFFICE_KEYS[key]
-        edit = QLineEdit()
+        edit = ChoiceEdit() if key == "duplex" else QLineEdit()
         edit.setObjectName(f"office_{key}")
         edit.setMaxLength(spec.limit if spec.setting else 60)
         edit.setMaximumWidth(560)
