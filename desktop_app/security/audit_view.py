@@ -5,7 +5,8 @@ verifying and exporting are themselves audited.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,13 @@ class AuditEntry:
     record_id: str | None
     detail: dict = field(default_factory=dict)
     hash: str = ""
+    # how the log itself names the record (台账编号, a name or a title from its 新建 entry);
+    # the 审计员 may read the log, not the records
+    record_label: str = ""
+
+    @property
+    def record_text(self) -> str:
+        return self.record_label or (self.record_id or "")[:8]
 
     @property
     def family_label(self) -> str:
@@ -117,8 +125,14 @@ def _where(flt: AuditFilter) -> tuple[str, list]:
     if flt.family:
         sql.append("family = ?"); args.append(flt.family)
     if flt.record:
-        sql.append("(record_id = ? OR substr(record_id, 1, ?) = ?)")
-        args += [flt.record.strip(), len(flt.record.strip()), flt.record.strip()]
+        record = flt.record.strip()
+        if re.fullmatch(r"[0-9a-f-]{1,36}", record):           # an id, or its beginning
+            sql.append("(record_id = ? OR substr(record_id, 1, ?) = ?)")
+            args += [record, len(record), record]
+        else:                                                 # a 台账编号, a name: as the log shows it
+            sql.append("record_id IN (SELECT record_id FROM audit_log WHERE action = '新建'"
+                       " AND instr(detail, ?) > 0)")
+            args.append(json.dumps(record, ensure_ascii=False))
     if flt.since:
         sql.append("ts >= ?"); args.append(flt.since.isoformat())
     if flt.until:
@@ -148,7 +162,30 @@ def search(s, flt: AuditFilter = AuditFilter(), *, before_seq: int | None = None
         args.append(before_seq)
     rows = s.conn.execute(f"SELECT * FROM audit_log{where} ORDER BY seq DESC LIMIT ?",
                           [*args, limit]).fetchall()
-    return [_entry(r) for r in rows]
+    entries = [_entry(r) for r in rows]
+    labels = record_labels(s, entries)
+    return [replace(e, record_label=labels.get((e.family, e.record_id), "")) for e in entries]
+
+
+LABEL_FIELDS = ("ledger_no", "name", "title", "doc_no")
+
+
+def record_labels(s, entries: list[AuditEntry]) -> dict[tuple[str, str], str]:
+    """(family, id) → what the record's first entry in the log calls it: its 台账编号,
+    else its name or title. Read from the log alone (one indexed look-up per record on
+    the page), so the 审计员, who may not read records, sees it too."""
+    out: dict[tuple[str, str], str] = {}
+    for key in {(e.family, e.record_id) for e in entries if e.family and e.record_id}:
+        row = s.conn.execute("SELECT * FROM audit_log WHERE family = ? AND record_id = ?"
+                             " ORDER BY seq LIMIT 1", key).fetchone()
+        changes = _entry(row).detail.get("changes") if row is not None else None
+        if isinstance(changes, dict):
+            for name in LABEL_FIELDS:
+                pair = changes.get(name)
+                if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], str) and pair[1]:
+                    out[key] = pair[1][:40]
+                    break
+    return out
 
 
 def count(s, flt: AuditFilter = AuditFilter()) -> int:

@@ -45,7 +45,7 @@ class AuditModel(QAbstractTableModel):
             return None
         e = self.entries[index.row()]
         values = (e.seq, e.ts.replace("T", " "), e.actor, e.action, e.family_label,
-                  (e.record_id or "")[:8], e.summary())
+                  e.record_text, e.summary())
         value = values[index.column()]
         return value if role == Qt.ItemDataRole.DisplayRole or index.column() == 6 else None
 

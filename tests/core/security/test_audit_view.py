@@ -50,6 +50,28 @@ def test_search_by_user_action_record_and_date(as_user, clock):
     assert "登录" in audit_view.choices(auditor)["actions"]
 
 
+def test_the_auditor_sees_records_named_as_the_log_names_them(as_user):
+    """The 审计员 may not read records (the authorizer refuses), so the page names a
+    record by its 台账编号 or name from the log itself, and the record filter takes it."""
+    clerk = as_user("录入员乙")
+    person = _edit(clerk)
+    talk = records.create(clerk, "talk", {"talk_type": "提醒谈话", "reason": "落实主体责任不到位",
+                                          "person_ids": [person.id], "talkers": "李××",
+                                          "talk_date": "2026-11-20"}).record
+    records.update(clerk, "talk", talk.id, {"place": "谈话室"})
+    auditor = as_user("审计员丁")
+    with pytest.raises(Exception):
+        auditor.conn.execute("SELECT ledger_no FROM talk").fetchall()
+    entries = audit_view.search(auditor, AuditFilter(family="talk"))
+    assert {e.record_text for e in entries} == {talk.ledger_no}
+    assert talk.ledger_no.startswith("LCX-TH-")
+    people = audit_view.search(auditor, AuditFilter(family="person"))
+    assert {e.record_text for e in people} == {person.get("name")}
+    found = audit_view.search(auditor, AuditFilter(record=talk.ledger_no))
+    assert [e.action for e in found] == ["修改", "新建"] and {e.record_id for e in found} == {talk.id}
+    assert audit_view.search(auditor, AuditFilter(record="LCX-TH-1900-1")) == []
+
+
 def test_export_to_xlsx_is_complete_and_audited(as_user, office, tmp_path):
     _edit(as_user("录入员乙"))
     auditor = as_user("审计员丁")

@@ -39,6 +39,8 @@ def test_page_lists_filters_and_shows_before_after(app, office, identity, qtbot)
     assert {e.actor for e in page.model.entries} == {"录入员乙"}
     entry = page.model.entries[0]
     assert entry.record_id == pid
+    shown = page.model.index(0, 5).data()            # 记录编号: the name the log gives, not an id
+    assert shown == entry.record_label and shown and shown != pid[:8]
     page.show_entry(0)
     cells = [page.changes.item(0, j).text() for j in range(3)]
     assert cells[0] == "现职务" and cells[2] == "审计页测试职务"
