@@ -126,9 +126,9 @@ def _where(flt: AuditFilter) -> tuple[str, list]:
         sql.append("family = ?"); args.append(flt.family)
     if flt.record:
         record = flt.record.strip()
-        if re.fullmatch(r"[0-9a-f-]{1,36}", record):           # an id, or its beginning
-            sql.append("(record_id = ? OR substr(record_id, 1, ?) = ?)")
-            args += [record, len(record), record]
+        if re.fullmatch(r"[0-9a-f-]{1,36}", record):           # an id, or its beginning:
+            sql.append("record_id >= ? AND record_id < ?")      # a range of audit_record
+            args += [record, record + "\U0010ffff"]
         else:                                                 # a 台账编号, a name: as the log shows it
             sql.append("record_id IN (SELECT record_id FROM audit_log WHERE action = '新建'"
                        " AND instr(detail, ?) > 0)")
@@ -144,12 +144,12 @@ def _where(flt: AuditFilter) -> tuple[str, list]:
 
 def _entry(row) -> AuditEntry:
     try:
-        detail = json.loads(row["detail"])
+        detail = audit.read_detail(row["detail"])
     except ValueError:
         detail = {"原文": row["detail"]}
     return AuditEntry(row["seq"], row["ts"], row["actor"], row["action"], row["family"],
                       row["record_id"], detail if isinstance(detail, dict) else {"值": detail},
-                      row["hash"])
+                      audit.hex_hash(row["hash"]))
 
 
 def search(s, flt: AuditFilter = AuditFilter(), *, before_seq: int | None = None,

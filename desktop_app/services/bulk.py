@@ -62,8 +62,7 @@ class BulkLoader:
                                  (self.s.instance,)).fetchone()[0]
         row = c.execute("SELECT value FROM meta WHERE key = 'hlc'").fetchone()
         self.hlc = parse_hlc(row[0]) if row else (0, 0)
-        last = c.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-        self.seq, self.head = (last[0], last[1]) if last else (0, audit.GENESIS)
+        self.seq, self.head = audit.head(c)
         self.ledger = {(r[0], r[1]): r[2] for r in c.execute("SELECT * FROM ledger_counter")}
         for target in self._names:
             self._names[target] = dict(c.execute(f"SELECT id, name FROM {target}"))
@@ -95,11 +94,11 @@ class BulkLoader:
 
     def _audit(self, ctx, action: str, rec: _Pending, detail: dict) -> None:
         self.seq += 1
-        text = audit._canonical(detail)
+        text, full = audit.texts(detail, action)
         digest = audit.entry_hash(self.head, self.seq, ctx.ts, ctx.user, action, rec.fam.name,
-                                  rec.row["id"], text)
+                                  rec.row["id"], full)
         self.audit_rows.append((self.seq, ctx.ts, ctx.user, action, rec.fam.name, rec.row["id"],
-                                text, digest))
+                                text, bytes.fromhex(digest)))
         self.head = digest
 
     def create(self, family_name: str, values: dict[str, Any], *, record_id: str,

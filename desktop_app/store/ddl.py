@@ -23,9 +23,9 @@ CREATE TABLE knowledge (scope TEXT NOT NULL, instance TEXT NOT NULL, counter INT
     PRIMARY KEY (scope, instance));
 CREATE TABLE audit_log (
     seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
-    family TEXT, record_id TEXT, detail TEXT NOT NULL, hash TEXT NOT NULL);
-CREATE INDEX audit_record ON audit_log (family, record_id);
-CREATE INDEX audit_actor ON audit_log (actor, ts);
+    family TEXT, record_id TEXT, detail TEXT NOT NULL, hash BLOB NOT NULL);
+CREATE INDEX audit_record ON audit_log (record_id);
+CREATE INDEX audit_actor ON audit_log (actor);
 CREATE TABLE record_index (
     family TEXT NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL,
     main_date TEXT, status TEXT NOT NULL, voided INTEGER NOT NULL, updated_at TEXT NOT NULL,
@@ -88,9 +88,11 @@ def family_ddl(fam: Family) -> str:
     if fam.type_field:
         idx.add(fam.type_field)
     # voided after the sort key: a list walking an index skips voided rows without
-    # reading them (every list hides them unless asked)
+    # reading them (every list hides them unless asked); ties are broken by the rowid
+    # every index entry carries anyway, not by the 36-character id (issue 14: the id
+    # made each entry twice as large)
     for col in sorted(idx):
-        out.append(f"CREATE INDEX {fam.name}_{col} ON {fam.name} ({col}, id, voided);")
+        out.append(f"CREATE INDEX {fam.name}_{col} ON {fam.name} ({col}, voided);")
     out.append(f"CREATE INDEX {fam.name}_rev ON {fam.name} (_origin, _counter);")
     return "\n".join(out)
 

@@ -10,9 +10,9 @@ CREATE TABLE knowledge (scope TEXT NOT NULL, instance TEXT NOT NULL, counter INT
     PRIMARY KEY (scope, instance));
 CREATE TABLE audit_log (
     seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
-    family TEXT, record_id TEXT, detail TEXT NOT NULL, hash TEXT NOT NULL);
-CREATE INDEX audit_record ON audit_log (family, record_id);
-CREATE INDEX audit_actor ON audit_log (actor, ts);
+    family TEXT, record_id TEXT, detail TEXT NOT NULL, hash BLOB NOT NULL);
+CREATE INDEX audit_record ON audit_log (record_id);
+CREATE INDEX audit_actor ON audit_log (actor);
 CREATE TABLE record_index (
     family TEXT NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL,
     main_date TEXT, status TEXT NOT NULL, voided INTEGER NOT NULL, updated_at TEXT NOT NULL,
@@ -82,11 +82,11 @@ CREATE TABLE unit (
     resident_group TEXT,
     note TEXT
 );
-CREATE INDEX unit_category ON unit (category, id, voided);
-CREATE INDEX unit_created_at ON unit (created_at, id, voided);
-CREATE INDEX unit_secretary_id ON unit (secretary_id, id, voided);
-CREATE INDEX unit_status ON unit (status, id, voided);
-CREATE INDEX unit_updated_at ON unit (updated_at, id, voided);
+CREATE INDEX unit_category ON unit (category, voided);
+CREATE INDEX unit_created_at ON unit (created_at, voided);
+CREATE INDEX unit_secretary_id ON unit (secretary_id, voided);
+CREATE INDEX unit_status ON unit (status, voided);
+CREATE INDEX unit_updated_at ON unit (updated_at, voided);
 CREATE INDEX unit_rev ON unit (_origin, _counter);
 
 CREATE TABLE person (
@@ -121,11 +121,11 @@ CREATE TABLE person (
     is_standing_member INTEGER,
     management TEXT
 );
-CREATE INDEX person_created_at ON person (created_at, id, voided);
-CREATE INDEX person_rank ON person (rank, id, voided);
-CREATE INDEX person_status ON person (status, id, voided);
-CREATE INDEX person_unit_id ON person (unit_id, id, voided);
-CREATE INDEX person_updated_at ON person (updated_at, id, voided);
+CREATE INDEX person_created_at ON person (created_at, voided);
+CREATE INDEX person_rank ON person (rank, voided);
+CREATE INDEX person_status ON person (status, voided);
+CREATE INDEX person_unit_id ON person (unit_id, voided);
+CREATE INDEX person_updated_at ON person (updated_at, voided);
 CREATE INDEX person_rev ON person (_origin, _counter);
 
 CREATE TABLE position (
@@ -151,11 +151,11 @@ CREATE TABLE position (
     unit_name TEXT,
     position TEXT
 );
-CREATE INDEX position_person_id ON position (person_id, id, voided);
-CREATE INDEX position_start ON position (start, id, voided);
-CREATE INDEX position_status ON position (status, id, voided);
-CREATE INDEX position_unit_id ON position (unit_id, id, voided);
-CREATE INDEX position_updated_at ON position (updated_at, id, voided);
+CREATE INDEX position_person_id ON position (person_id, voided);
+CREATE INDEX position_start ON position (start, voided);
+CREATE INDEX position_status ON position (status, voided);
+CREATE INDEX position_unit_id ON position (unit_id, voided);
+CREATE INDEX position_updated_at ON position (updated_at, voided);
 CREATE INDEX position_rev ON position (_origin, _counter);
 
 CREATE TABLE sanction (
@@ -183,11 +183,11 @@ CREATE TABLE sanction (
     effect_end TEXT,
     note TEXT
 );
-CREATE INDEX sanction_decided ON sanction (decided, id, voided);
-CREATE INDEX sanction_kind ON sanction (kind, id, voided);
-CREATE INDEX sanction_person_id ON sanction (person_id, id, voided);
-CREATE INDEX sanction_status ON sanction (status, id, voided);
-CREATE INDEX sanction_updated_at ON sanction (updated_at, id, voided);
+CREATE INDEX sanction_decided ON sanction (decided, voided);
+CREATE INDEX sanction_kind ON sanction (kind, voided);
+CREATE INDEX sanction_person_id ON sanction (person_id, voided);
+CREATE INDEX sanction_status ON sanction (status, voided);
+CREATE INDEX sanction_updated_at ON sanction (updated_at, voided);
 CREATE INDEX sanction_rev ON sanction (_origin, _counter);
 
 CREATE TABLE talk (
@@ -247,11 +247,11 @@ CREATE TABLE talk (
     jiemian_mode TEXT,
     jiemian_doc_no TEXT
 );
-CREATE INDEX talk_status ON talk (status, id, voided);
-CREATE INDEX talk_talk_date ON talk (talk_date, id, voided);
-CREATE INDEX talk_talk_type ON talk (talk_type, id, voided);
-CREATE INDEX talk_unit_id ON talk (unit_id, id, voided);
-CREATE INDEX talk_updated_at ON talk (updated_at, id, voided);
+CREATE INDEX talk_status ON talk (status, voided);
+CREATE INDEX talk_talk_date ON talk (talk_date, voided);
+CREATE INDEX talk_talk_type ON talk (talk_type, voided);
+CREATE INDEX talk_unit_id ON talk (unit_id, voided);
+CREATE INDEX talk_updated_at ON talk (updated_at, voided);
 CREATE INDEX talk_rev ON talk (_origin, _counter);
 
 CREATE TABLE letter (
@@ -311,12 +311,12 @@ CREATE TABLE letter (
     lookback_conclusion TEXT,
     accountability INTEGER
 );
-CREATE INDEX letter_letter_type ON letter (letter_type, id, voided);
-CREATE INDEX letter_recipient_person_id ON letter (recipient_person_id, id, voided);
-CREATE INDEX letter_recipient_unit_id ON letter (recipient_unit_id, id, voided);
-CREATE INDEX letter_status ON letter (status, id, voided);
-CREATE INDEX letter_updated_at ON letter (updated_at, id, voided);
-CREATE INDEX letter_written_date ON letter (written_date, id, voided);
+CREATE INDEX letter_letter_type ON letter (letter_type, voided);
+CREATE INDEX letter_recipient_person_id ON letter (recipient_person_id, voided);
+CREATE INDEX letter_recipient_unit_id ON letter (recipient_unit_id, voided);
+CREATE INDEX letter_status ON letter (status, voided);
+CREATE INDEX letter_updated_at ON letter (updated_at, voided);
+CREATE INDEX letter_written_date ON letter (written_date, voided);
 CREATE INDEX letter_rev ON letter (_origin, _counter);
 
 CREATE TABLE rectification (
@@ -352,12 +352,12 @@ CREATE TABLE rectification (
     followup TEXT,
     note TEXT
 );
-CREATE INDEX rectification_issued_date ON rectification (issued_date, id, voided);
-CREATE INDEX rectification_responsible_id ON rectification (responsible_id, id, voided);
-CREATE INDEX rectification_source_type ON rectification (source_type, id, voided);
-CREATE INDEX rectification_status ON rectification (status, id, voided);
-CREATE INDEX rectification_unit_id ON rectification (unit_id, id, voided);
-CREATE INDEX rectification_updated_at ON rectification (updated_at, id, voided);
+CREATE INDEX rectification_issued_date ON rectification (issued_date, voided);
+CREATE INDEX rectification_responsible_id ON rectification (responsible_id, voided);
+CREATE INDEX rectification_source_type ON rectification (source_type, voided);
+CREATE INDEX rectification_status ON rectification (status, voided);
+CREATE INDEX rectification_unit_id ON rectification (unit_id, voided);
+CREATE INDEX rectification_updated_at ON rectification (updated_at, voided);
 CREATE INDEX rectification_rev ON rectification (_origin, _counter);
 
 CREATE TABLE rect_item (
@@ -386,10 +386,10 @@ CREATE TABLE rect_item (
     acceptor TEXT,
     acceptance TEXT
 );
-CREATE INDEX rect_item_deadline ON rect_item (deadline, id, voided);
-CREATE INDEX rect_item_rectification_id ON rect_item (rectification_id, id, voided);
-CREATE INDEX rect_item_status ON rect_item (status, id, voided);
-CREATE INDEX rect_item_updated_at ON rect_item (updated_at, id, voided);
+CREATE INDEX rect_item_deadline ON rect_item (deadline, voided);
+CREATE INDEX rect_item_rectification_id ON rect_item (rectification_id, voided);
+CREATE INDEX rect_item_status ON rect_item (status, voided);
+CREATE INDEX rect_item_updated_at ON rect_item (updated_at, voided);
 CREATE INDEX rect_item_rev ON rect_item (_origin, _counter);
 
 CREATE TABLE rect_extension (
@@ -414,10 +414,10 @@ CREATE TABLE rect_extension (
     approver TEXT,
     new_deadline TEXT
 );
-CREATE INDEX rect_extension_applied ON rect_extension (applied, id, voided);
-CREATE INDEX rect_extension_item_id ON rect_extension (item_id, id, voided);
-CREATE INDEX rect_extension_status ON rect_extension (status, id, voided);
-CREATE INDEX rect_extension_updated_at ON rect_extension (updated_at, id, voided);
+CREATE INDEX rect_extension_applied ON rect_extension (applied, voided);
+CREATE INDEX rect_extension_item_id ON rect_extension (item_id, voided);
+CREATE INDEX rect_extension_status ON rect_extension (status, voided);
+CREATE INDEX rect_extension_updated_at ON rect_extension (updated_at, voided);
 CREATE INDEX rect_extension_rev ON rect_extension (_origin, _counter);
 
 CREATE TABLE rect_action (
@@ -442,11 +442,11 @@ CREATE TABLE rect_action (
     supervisor TEXT,
     result TEXT
 );
-CREATE INDEX rect_action_action_date ON rect_action (action_date, id, voided);
-CREATE INDEX rect_action_method ON rect_action (method, id, voided);
-CREATE INDEX rect_action_rectification_id ON rect_action (rectification_id, id, voided);
-CREATE INDEX rect_action_status ON rect_action (status, id, voided);
-CREATE INDEX rect_action_updated_at ON rect_action (updated_at, id, voided);
+CREATE INDEX rect_action_action_date ON rect_action (action_date, voided);
+CREATE INDEX rect_action_method ON rect_action (method, voided);
+CREATE INDEX rect_action_rectification_id ON rect_action (rectification_id, voided);
+CREATE INDEX rect_action_status ON rect_action (status, voided);
+CREATE INDEX rect_action_updated_at ON rect_action (updated_at, voided);
 CREATE INDEX rect_action_rev ON rect_action (_origin, _counter);
 
 CREATE TABLE duty_report (
@@ -487,11 +487,11 @@ CREATE TABLE duty_report (
     rank_no INTEGER,
     archived INTEGER
 );
-CREATE INDEX duty_report_cycle ON duty_report (cycle, id, voided);
-CREATE INDEX duty_report_meeting_date ON duty_report (meeting_date, id, voided);
-CREATE INDEX duty_report_person_id ON duty_report (person_id, id, voided);
-CREATE INDEX duty_report_status ON duty_report (status, id, voided);
-CREATE INDEX duty_report_updated_at ON duty_report (updated_at, id, voided);
+CREATE INDEX duty_report_cycle ON duty_report (cycle, voided);
+CREATE INDEX duty_report_meeting_date ON duty_report (meeting_date, voided);
+CREATE INDEX duty_report_person_id ON duty_report (person_id, voided);
+CREATE INDEX duty_report_status ON duty_report (status, voided);
+CREATE INDEX duty_report_updated_at ON duty_report (updated_at, voided);
 CREATE INDEX duty_report_rev ON duty_report (_origin, _counter);
 
 CREATE TABLE warning_session (
@@ -526,11 +526,11 @@ CREATE TABLE warning_session (
     after_due TEXT,
     after_done TEXT
 );
-CREATE INDEX warning_session_form ON warning_session (form, id, voided);
-CREATE INDEX warning_session_held_date ON warning_session (held_date, id, voided);
-CREATE INDEX warning_session_organizer_unit_id ON warning_session (organizer_unit_id, id, voided);
-CREATE INDEX warning_session_status ON warning_session (status, id, voided);
-CREATE INDEX warning_session_updated_at ON warning_session (updated_at, id, voided);
+CREATE INDEX warning_session_form ON warning_session (form, voided);
+CREATE INDEX warning_session_held_date ON warning_session (held_date, voided);
+CREATE INDEX warning_session_organizer_unit_id ON warning_session (organizer_unit_id, voided);
+CREATE INDEX warning_session_status ON warning_session (status, voided);
+CREATE INDEX warning_session_updated_at ON warning_session (updated_at, voided);
 CREATE INDEX warning_session_rev ON warning_session (_origin, _counter);
 
 CREATE TABLE major_matter (
@@ -557,11 +557,11 @@ CREATE TABLE major_matter (
     on_time INTEGER,
     check_result TEXT
 );
-CREATE INDEX major_matter_category ON major_matter (category, id, voided);
-CREATE INDEX major_matter_person_id ON major_matter (person_id, id, voided);
-CREATE INDEX major_matter_report_date ON major_matter (report_date, id, voided);
-CREATE INDEX major_matter_status ON major_matter (status, id, voided);
-CREATE INDEX major_matter_updated_at ON major_matter (updated_at, id, voided);
+CREATE INDEX major_matter_category ON major_matter (category, voided);
+CREATE INDEX major_matter_person_id ON major_matter (person_id, voided);
+CREATE INDEX major_matter_report_date ON major_matter (report_date, voided);
+CREATE INDEX major_matter_status ON major_matter (status, voided);
+CREATE INDEX major_matter_updated_at ON major_matter (updated_at, voided);
 CREATE INDEX major_matter_rev ON major_matter (_origin, _counter);
 
 CREATE TABLE request (
@@ -586,10 +586,10 @@ CREATE TABLE request (
     request_date TEXT,
     reply TEXT
 );
-CREATE INDEX request_person_id ON request (person_id, id, voided);
-CREATE INDEX request_request_date ON request (request_date, id, voided);
-CREATE INDEX request_status ON request (status, id, voided);
-CREATE INDEX request_updated_at ON request (updated_at, id, voided);
+CREATE INDEX request_person_id ON request (person_id, voided);
+CREATE INDEX request_request_date ON request (request_date, voided);
+CREATE INDEX request_status ON request (status, voided);
+CREATE INDEX request_updated_at ON request (updated_at, voided);
 CREATE INDEX request_rev ON request (_origin, _counter);
 
 CREATE TABLE reminder (
@@ -617,11 +617,11 @@ CREATE TABLE reminder (
     feedback_date TEXT,
     feedback TEXT
 );
-CREATE INDEX reminder_method ON reminder (method, id, voided);
-CREATE INDEX reminder_person_id ON reminder (person_id, id, voided);
-CREATE INDEX reminder_remind_date ON reminder (remind_date, id, voided);
-CREATE INDEX reminder_status ON reminder (status, id, voided);
-CREATE INDEX reminder_updated_at ON reminder (updated_at, id, voided);
+CREATE INDEX reminder_method ON reminder (method, voided);
+CREATE INDEX reminder_person_id ON reminder (person_id, voided);
+CREATE INDEX reminder_remind_date ON reminder (remind_date, voided);
+CREATE INDEX reminder_status ON reminder (status, voided);
+CREATE INDEX reminder_updated_at ON reminder (updated_at, voided);
 CREATE INDEX reminder_rev ON reminder (_origin, _counter);
 
 CREATE TABLE meeting (
@@ -645,10 +645,10 @@ CREATE TABLE meeting (
     meeting_date TEXT,
     note TEXT
 );
-CREATE INDEX meeting_meeting_date ON meeting (meeting_date, id, voided);
-CREATE INDEX meeting_meeting_type ON meeting (meeting_type, id, voided);
-CREATE INDEX meeting_status ON meeting (status, id, voided);
-CREATE INDEX meeting_updated_at ON meeting (updated_at, id, voided);
+CREATE INDEX meeting_meeting_date ON meeting (meeting_date, voided);
+CREATE INDEX meeting_meeting_type ON meeting (meeting_type, voided);
+CREATE INDEX meeting_status ON meeting (status, voided);
+CREATE INDEX meeting_updated_at ON meeting (updated_at, voided);
 CREATE INDEX meeting_rev ON meeting (_origin, _counter);
 
 CREATE TABLE topic (
@@ -677,11 +677,11 @@ CREATE TABLE topic (
     vote TEXT,
     discipline_opinion TEXT
 );
-CREATE INDEX topic_created_at ON topic (created_at, id, voided);
-CREATE INDEX topic_meeting_id ON topic (meeting_id, id, voided);
-CREATE INDEX topic_sanzhongyida ON topic (sanzhongyida, id, voided);
-CREATE INDEX topic_status ON topic (status, id, voided);
-CREATE INDEX topic_updated_at ON topic (updated_at, id, voided);
+CREATE INDEX topic_created_at ON topic (created_at, voided);
+CREATE INDEX topic_meeting_id ON topic (meeting_id, voided);
+CREATE INDEX topic_sanzhongyida ON topic (sanzhongyida, voided);
+CREATE INDEX topic_status ON topic (status, voided);
+CREATE INDEX topic_updated_at ON topic (updated_at, voided);
 CREATE INDEX topic_rev ON topic (_origin, _counter);
 
 CREATE TABLE meeting_reminder (
@@ -705,11 +705,11 @@ CREATE TABLE meeting_reminder (
     person_id TEXT REFERENCES person(id),
     remind_date TEXT
 );
-CREATE INDEX meeting_reminder_person_id ON meeting_reminder (person_id, id, voided);
-CREATE INDEX meeting_reminder_remind_date ON meeting_reminder (remind_date, id, voided);
-CREATE INDEX meeting_reminder_status ON meeting_reminder (status, id, voided);
-CREATE INDEX meeting_reminder_topic_id ON meeting_reminder (topic_id, id, voided);
-CREATE INDEX meeting_reminder_updated_at ON meeting_reminder (updated_at, id, voided);
+CREATE INDEX meeting_reminder_person_id ON meeting_reminder (person_id, voided);
+CREATE INDEX meeting_reminder_remind_date ON meeting_reminder (remind_date, voided);
+CREATE INDEX meeting_reminder_status ON meeting_reminder (status, voided);
+CREATE INDEX meeting_reminder_topic_id ON meeting_reminder (topic_id, voided);
+CREATE INDEX meeting_reminder_updated_at ON meeting_reminder (updated_at, voided);
 CREATE INDEX meeting_reminder_rev ON meeting_reminder (_origin, _counter);
 
 CREATE TABLE meeting_task (
@@ -735,11 +735,11 @@ CREATE TABLE meeting_task (
     deadline TEXT,
     done_date TEXT
 );
-CREATE INDEX meeting_task_deadline ON meeting_task (deadline, id, voided);
-CREATE INDEX meeting_task_responsible_id ON meeting_task (responsible_id, id, voided);
-CREATE INDEX meeting_task_status ON meeting_task (status, id, voided);
-CREATE INDEX meeting_task_topic_id ON meeting_task (topic_id, id, voided);
-CREATE INDEX meeting_task_updated_at ON meeting_task (updated_at, id, voided);
+CREATE INDEX meeting_task_deadline ON meeting_task (deadline, voided);
+CREATE INDEX meeting_task_responsible_id ON meeting_task (responsible_id, voided);
+CREATE INDEX meeting_task_status ON meeting_task (status, voided);
+CREATE INDEX meeting_task_topic_id ON meeting_task (topic_id, voided);
+CREATE INDEX meeting_task_updated_at ON meeting_task (updated_at, voided);
 CREATE INDEX meeting_task_rev ON meeting_task (_origin, _counter);
 
 CREATE TABLE resp_template (
@@ -763,10 +763,10 @@ CREATE TABLE resp_template (
     version TEXT,
     subject TEXT
 );
-CREATE INDEX resp_template_created_at ON resp_template (created_at, id, voided);
-CREATE INDEX resp_template_status ON resp_template (status, id, voided);
-CREATE INDEX resp_template_subject ON resp_template (subject, id, voided);
-CREATE INDEX resp_template_updated_at ON resp_template (updated_at, id, voided);
+CREATE INDEX resp_template_created_at ON resp_template (created_at, voided);
+CREATE INDEX resp_template_status ON resp_template (status, voided);
+CREATE INDEX resp_template_subject ON resp_template (subject, voided);
+CREATE INDEX resp_template_updated_at ON resp_template (updated_at, voided);
 CREATE INDEX resp_template_rev ON resp_template (_origin, _counter);
 
 CREATE TABLE resp_item (
@@ -795,10 +795,10 @@ CREATE TABLE resp_item (
     frequency TEXT,
     fill_deadline TEXT
 );
-CREATE INDEX resp_item_fill_deadline ON resp_item (fill_deadline, id, voided);
-CREATE INDEX resp_item_status ON resp_item (status, id, voided);
-CREATE INDEX resp_item_template_id ON resp_item (template_id, id, voided);
-CREATE INDEX resp_item_updated_at ON resp_item (updated_at, id, voided);
+CREATE INDEX resp_item_fill_deadline ON resp_item (fill_deadline, voided);
+CREATE INDEX resp_item_status ON resp_item (status, voided);
+CREATE INDEX resp_item_template_id ON resp_item (template_id, voided);
+CREATE INDEX resp_item_updated_at ON resp_item (updated_at, voided);
 CREATE INDEX resp_item_rev ON resp_item (_origin, _counter);
 
 CREATE TABLE resp_entry (
@@ -823,11 +823,11 @@ CREATE TABLE resp_entry (
     content TEXT,
     reviewer TEXT
 );
-CREATE INDEX resp_entry_entry_date ON resp_entry (entry_date, id, voided);
-CREATE INDEX resp_entry_item_id ON resp_entry (item_id, id, voided);
-CREATE INDEX resp_entry_person_id ON resp_entry (person_id, id, voided);
-CREATE INDEX resp_entry_status ON resp_entry (status, id, voided);
-CREATE INDEX resp_entry_updated_at ON resp_entry (updated_at, id, voided);
+CREATE INDEX resp_entry_entry_date ON resp_entry (entry_date, voided);
+CREATE INDEX resp_entry_item_id ON resp_entry (item_id, voided);
+CREATE INDEX resp_entry_person_id ON resp_entry (person_id, voided);
+CREATE INDEX resp_entry_status ON resp_entry (status, voided);
+CREATE INDEX resp_entry_updated_at ON resp_entry (updated_at, voided);
 CREATE INDEX resp_entry_rev ON resp_entry (_origin, _counter);
 
 CREATE TABLE focus_item (
@@ -853,9 +853,9 @@ CREATE TABLE focus_item (
     frequency TEXT,
     department TEXT
 );
-CREATE INDEX focus_item_created_at ON focus_item (created_at, id, voided);
-CREATE INDEX focus_item_status ON focus_item (status, id, voided);
-CREATE INDEX focus_item_updated_at ON focus_item (updated_at, id, voided);
+CREATE INDEX focus_item_created_at ON focus_item (created_at, voided);
+CREATE INDEX focus_item_status ON focus_item (status, voided);
+CREATE INDEX focus_item_updated_at ON focus_item (updated_at, voided);
 CREATE INDEX focus_item_rev ON focus_item (_origin, _counter);
 
 CREATE TABLE document (
@@ -886,10 +886,10 @@ CREATE TABLE document (
     issued_date TEXT,
     pdf_sha256 TEXT
 );
-CREATE INDEX document_doc_type ON document (doc_type, id, voided);
-CREATE INDEX document_issued_date ON document (issued_date, id, voided);
-CREATE INDEX document_status ON document (status, id, voided);
-CREATE INDEX document_updated_at ON document (updated_at, id, voided);
+CREATE INDEX document_doc_type ON document (doc_type, voided);
+CREATE INDEX document_issued_date ON document (issued_date, voided);
+CREATE INDEX document_status ON document (status, voided);
+CREATE INDEX document_updated_at ON document (updated_at, voided);
 CREATE INDEX document_rev ON document (_origin, _counter);
 
 CREATE TABLE letter_template (
@@ -913,10 +913,10 @@ CREATE TABLE letter_template (
     content TEXT,
     note TEXT
 );
-CREATE INDEX letter_template_created_at ON letter_template (created_at, id, voided);
-CREATE INDEX letter_template_doc_type ON letter_template (doc_type, id, voided);
-CREATE INDEX letter_template_status ON letter_template (status, id, voided);
-CREATE INDEX letter_template_updated_at ON letter_template (updated_at, id, voided);
+CREATE INDEX letter_template_created_at ON letter_template (created_at, voided);
+CREATE INDEX letter_template_doc_type ON letter_template (doc_type, voided);
+CREATE INDEX letter_template_status ON letter_template (status, voided);
+CREATE INDEX letter_template_updated_at ON letter_template (updated_at, voided);
 CREATE INDEX letter_template_rev ON letter_template (_origin, _counter);
 
 CREATE TABLE report_def (
@@ -942,10 +942,10 @@ CREATE TABLE report_def (
     content TEXT,
     note TEXT
 );
-CREATE INDEX report_def_base ON report_def (base, id, voided);
-CREATE INDEX report_def_created_at ON report_def (created_at, id, voided);
-CREATE INDEX report_def_status ON report_def (status, id, voided);
-CREATE INDEX report_def_updated_at ON report_def (updated_at, id, voided);
+CREATE INDEX report_def_base ON report_def (base, voided);
+CREATE INDEX report_def_created_at ON report_def (created_at, voided);
+CREATE INDEX report_def_status ON report_def (status, voided);
+CREATE INDEX report_def_updated_at ON report_def (updated_at, voided);
 CREATE INDEX report_def_rev ON report_def (_origin, _counter);
 
 CREATE TABLE attachment (
@@ -970,7 +970,7 @@ CREATE TABLE attachment (
     filename TEXT,
     size INTEGER
 );
-CREATE INDEX attachment_created_at ON attachment (created_at, id, voided);
-CREATE INDEX attachment_status ON attachment (status, id, voided);
-CREATE INDEX attachment_updated_at ON attachment (updated_at, id, voided);
+CREATE INDEX attachment_created_at ON attachment (created_at, voided);
+CREATE INDEX attachment_status ON attachment (status, voided);
+CREATE INDEX attachment_updated_at ON attachment (updated_at, voided);
 CREATE INDEX attachment_rev ON attachment (_origin, _counter);
