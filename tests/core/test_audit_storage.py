@@ -97,7 +97,7 @@ def _old_storage(conn) -> None:
 
 def _shown(session, tmp_path, name):
     entries = audit_view.search(session, limit=100000)
-    lines = [(e.seq, e.ts, e.actor, e.action, e.family_label, e.record_id, e.detail, e.hash,
+    lines = [(e.seq, e.ts, e.actor, e.action, e.family_label, e.record_text, e.detail, e.hash,
               e.summary(), [c.__dict__ for c in e.changes()]) for e in entries]
     target = tmp_path / f"{name}.xlsx"
     audit_view.export_xlsx(session, AuditFilter(until=audit_view.date(2026, 11, 27)), target)
