@@ -87,7 +87,6 @@ CREATE INDEX unit_created_at ON unit (created_at, voided);
 CREATE INDEX unit_secretary_id ON unit (secretary_id, voided);
 CREATE INDEX unit_status ON unit (status, voided);
 CREATE INDEX unit_updated_at ON unit (updated_at, voided);
-CREATE INDEX unit_rev ON unit (_origin, _counter);
 
 CREATE TABLE person (
     id TEXT PRIMARY KEY,
@@ -126,7 +125,6 @@ CREATE INDEX person_rank ON person (rank, voided);
 CREATE INDEX person_status ON person (status, voided);
 CREATE INDEX person_unit_id ON person (unit_id, voided);
 CREATE INDEX person_updated_at ON person (updated_at, voided);
-CREATE INDEX person_rev ON person (_origin, _counter);
 
 CREATE TABLE position (
     id TEXT PRIMARY KEY,
@@ -156,7 +154,6 @@ CREATE INDEX position_start ON position (start, voided);
 CREATE INDEX position_status ON position (status, voided);
 CREATE INDEX position_unit_id ON position (unit_id, voided);
 CREATE INDEX position_updated_at ON position (updated_at, voided);
-CREATE INDEX position_rev ON position (_origin, _counter);
 
 CREATE TABLE sanction (
     id TEXT PRIMARY KEY,
@@ -188,7 +185,6 @@ CREATE INDEX sanction_kind ON sanction (kind, voided);
 CREATE INDEX sanction_person_id ON sanction (person_id, voided);
 CREATE INDEX sanction_status ON sanction (status, voided);
 CREATE INDEX sanction_updated_at ON sanction (updated_at, voided);
-CREATE INDEX sanction_rev ON sanction (_origin, _counter);
 
 CREATE TABLE talk (
     id TEXT PRIMARY KEY,
@@ -252,7 +248,6 @@ CREATE INDEX talk_talk_date ON talk (talk_date, voided);
 CREATE INDEX talk_talk_type ON talk (talk_type, voided);
 CREATE INDEX talk_unit_id ON talk (unit_id, voided);
 CREATE INDEX talk_updated_at ON talk (updated_at, voided);
-CREATE INDEX talk_rev ON talk (_origin, _counter);
 
 CREATE TABLE letter (
     id TEXT PRIMARY KEY,
@@ -317,7 +312,6 @@ CREATE INDEX letter_recipient_unit_id ON letter (recipient_unit_id, voided);
 CREATE INDEX letter_status ON letter (status, voided);
 CREATE INDEX letter_updated_at ON letter (updated_at, voided);
 CREATE INDEX letter_written_date ON letter (written_date, voided);
-CREATE INDEX letter_rev ON letter (_origin, _counter);
 
 CREATE TABLE rectification (
     id TEXT PRIMARY KEY,
@@ -358,7 +352,6 @@ CREATE INDEX rectification_source_type ON rectification (source_type, voided);
 CREATE INDEX rectification_status ON rectification (status, voided);
 CREATE INDEX rectification_unit_id ON rectification (unit_id, voided);
 CREATE INDEX rectification_updated_at ON rectification (updated_at, voided);
-CREATE INDEX rectification_rev ON rectification (_origin, _counter);
 
 CREATE TABLE rect_item (
     id TEXT PRIMARY KEY,
@@ -390,7 +383,6 @@ CREATE INDEX rect_item_deadline ON rect_item (deadline, voided);
 CREATE INDEX rect_item_rectification_id ON rect_item (rectification_id, voided);
 CREATE INDEX rect_item_status ON rect_item (status, voided);
 CREATE INDEX rect_item_updated_at ON rect_item (updated_at, voided);
-CREATE INDEX rect_item_rev ON rect_item (_origin, _counter);
 
 CREATE TABLE rect_extension (
     id TEXT PRIMARY KEY,
@@ -418,7 +410,6 @@ CREATE INDEX rect_extension_applied ON rect_extension (applied, voided);
 CREATE INDEX rect_extension_item_id ON rect_extension (item_id, voided);
 CREATE INDEX rect_extension_status ON rect_extension (status, voided);
 CREATE INDEX rect_extension_updated_at ON rect_extension (updated_at, voided);
-CREATE INDEX rect_extension_rev ON rect_extension (_origin, _counter);
 
 CREATE TABLE rect_action (
     id TEXT PRIMARY KEY,
@@ -447,7 +438,6 @@ CREATE INDEX rect_action_method ON rect_action (method, voided);
 CREATE INDEX rect_action_rectification_id ON rect_action (rectification_id, voided);
 CREATE INDEX rect_action_status ON rect_action (status, voided);
 CREATE INDEX rect_action_updated_at ON rect_action (updated_at, voided);
-CREATE INDEX rect_action_rev ON rect_action (_origin, _counter);
 
 CREATE TABLE duty_report (
     id TEXT PRIMARY KEY,
@@ -492,7 +482,6 @@ CREATE INDEX duty_report_meeting_date ON duty_report (meeting_date, voided);
 CREATE INDEX duty_report_person_id ON duty_report (person_id, voided);
 CREATE INDEX duty_report_status ON duty_report (status, voided);
 CREATE INDEX duty_report_updated_at ON duty_report (updated_at, voided);
-CREATE INDEX duty_report_rev ON duty_report (_origin, _counter);
 
 CREATE TABLE warning_session (
     id TEXT PRIMARY KEY,
@@ -531,7 +520,6 @@ CREATE INDEX warning_session_held_date ON warning_session (held_date, voided);
 CREATE INDEX warning_session_organizer_unit_id ON warning_session (organizer_unit_id, voided);
 CREATE INDEX warning_session_status ON warning_session (status, voided);
 CREATE INDEX warning_session_updated_at ON warning_session (updated_at, voided);
-CREATE INDEX warning_session_rev ON warning_session (_origin, _counter);
 
 CREATE TABLE major_matter (
     id TEXT PRIMARY KEY,
@@ -562,7 +550,6 @@ CREATE INDEX major_matter_person_id ON major_matter (person_id, voided);
 CREATE INDEX major_matter_report_date ON major_matter (report_date, voided);
 CREATE INDEX major_matter_status ON major_matter (status, voided);
 CREATE INDEX major_matter_updated_at ON major_matter (updated_at, voided);
-CREATE INDEX major_matter_rev ON major_matter (_origin, _counter);
 
 CREATE TABLE request (
     id TEXT PRIMARY KEY,
@@ -590,7 +577,6 @@ CREATE INDEX request_person_id ON request (person_id, voided);
 CREATE INDEX request_request_date ON request (request_date, voided);
 CREATE INDEX request_status ON request (status, voided);
 CREATE INDEX request_updated_at ON request (updated_at, voided);
-CREATE INDEX request_rev ON request (_origin, _counter);
 
 CREATE TABLE reminder (
     id TEXT PRIMARY KEY,
@@ -622,7 +608,6 @@ CREATE INDEX reminder_person_id ON reminder (person_id, voided);
 CREATE INDEX reminder_remind_date ON reminder (remind_date, voided);
 CREATE INDEX reminder_status ON reminder (status, voided);
 CREATE INDEX reminder_updated_at ON reminder (updated_at, voided);
-CREATE INDEX reminder_rev ON reminder (_origin, _counter);
 
 CREATE TABLE meeting (
     id TEXT PRIMARY KEY,
@@ -649,7 +634,6 @@ CREATE INDEX meeting_meeting_date ON meeting (meeting_date, voided);
 CREATE INDEX meeting_meeting_type ON meeting (meeting_type, voided);
 CREATE INDEX meeting_status ON meeting (status, voided);
 CREATE INDEX meeting_updated_at ON meeting (updated_at, voided);
-CREATE INDEX meeting_rev ON meeting (_origin, _counter);
 
 CREATE TABLE topic (
     id TEXT PRIMARY KEY,
@@ -682,7 +666,6 @@ CREATE INDEX topic_meeting_id ON topic (meeting_id, voided);
 CREATE INDEX topic_sanzhongyida ON topic (sanzhongyida, voided);
 CREATE INDEX topic_status ON topic (status, voided);
 CREATE INDEX topic_updated_at ON topic (updated_at, voided);
-CREATE INDEX topic_rev ON topic (_origin, _counter);
 
 CREATE TABLE meeting_reminder (
     id TEXT PRIMARY KEY,
@@ -710,7 +693,6 @@ CREATE INDEX meeting_reminder_remind_date ON meeting_reminder (remind_date, void
 CREATE INDEX meeting_reminder_status ON meeting_reminder (status, voided);
 CREATE INDEX meeting_reminder_topic_id ON meeting_reminder (topic_id, voided);
 CREATE INDEX meeting_reminder_updated_at ON meeting_reminder (updated_at, voided);
-CREATE INDEX meeting_reminder_rev ON meeting_reminder (_origin, _counter);
 
 CREATE TABLE meeting_task (
     id TEXT PRIMARY KEY,
@@ -740,7 +722,6 @@ CREATE INDEX meeting_task_responsible_id ON meeting_task (responsible_id, voided
 CREATE INDEX meeting_task_status ON meeting_task (status, voided);
 CREATE INDEX meeting_task_topic_id ON meeting_task (topic_id, voided);
 CREATE INDEX meeting_task_updated_at ON meeting_task (updated_at, voided);
-CREATE INDEX meeting_task_rev ON meeting_task (_origin, _counter);
 
 CREATE TABLE resp_template (
     id TEXT PRIMARY KEY,
@@ -767,7 +748,6 @@ CREATE INDEX resp_template_created_at ON resp_template (created_at, voided);
 CREATE INDEX resp_template_status ON resp_template (status, voided);
 CREATE INDEX resp_template_subject ON resp_template (subject, voided);
 CREATE INDEX resp_template_updated_at ON resp_template (updated_at, voided);
-CREATE INDEX resp_template_rev ON resp_template (_origin, _counter);
 
 CREATE TABLE resp_item (
     id TEXT PRIMARY KEY,
@@ -799,7 +779,6 @@ CREATE INDEX resp_item_fill_deadline ON resp_item (fill_deadline, voided);
 CREATE INDEX resp_item_status ON resp_item (status, voided);
 CREATE INDEX resp_item_template_id ON resp_item (template_id, voided);
 CREATE INDEX resp_item_updated_at ON resp_item (updated_at, voided);
-CREATE INDEX resp_item_rev ON resp_item (_origin, _counter);
 
 CREATE TABLE resp_entry (
     id TEXT PRIMARY KEY,
@@ -828,7 +807,6 @@ CREATE INDEX resp_entry_item_id ON resp_entry (item_id, voided);
 CREATE INDEX resp_entry_person_id ON resp_entry (person_id, voided);
 CREATE INDEX resp_entry_status ON resp_entry (status, voided);
 CREATE INDEX resp_entry_updated_at ON resp_entry (updated_at, voided);
-CREATE INDEX resp_entry_rev ON resp_entry (_origin, _counter);
 
 CREATE TABLE focus_item (
     id TEXT PRIMARY KEY,
@@ -856,7 +834,6 @@ CREATE TABLE focus_item (
 CREATE INDEX focus_item_created_at ON focus_item (created_at, voided);
 CREATE INDEX focus_item_status ON focus_item (status, voided);
 CREATE INDEX focus_item_updated_at ON focus_item (updated_at, voided);
-CREATE INDEX focus_item_rev ON focus_item (_origin, _counter);
 
 CREATE TABLE document (
     id TEXT PRIMARY KEY,
@@ -890,7 +867,6 @@ CREATE INDEX document_doc_type ON document (doc_type, voided);
 CREATE INDEX document_issued_date ON document (issued_date, voided);
 CREATE INDEX document_status ON document (status, voided);
 CREATE INDEX document_updated_at ON document (updated_at, voided);
-CREATE INDEX document_rev ON document (_origin, _counter);
 
 CREATE TABLE letter_template (
     id TEXT PRIMARY KEY,
@@ -917,7 +893,6 @@ CREATE INDEX letter_template_created_at ON letter_template (created_at, voided);
 CREATE INDEX letter_template_doc_type ON letter_template (doc_type, voided);
 CREATE INDEX letter_template_status ON letter_template (status, voided);
 CREATE INDEX letter_template_updated_at ON letter_template (updated_at, voided);
-CREATE INDEX letter_template_rev ON letter_template (_origin, _counter);
 
 CREATE TABLE report_def (
     id TEXT PRIMARY KEY,
@@ -946,7 +921,6 @@ CREATE INDEX report_def_base ON report_def (base, voided);
 CREATE INDEX report_def_created_at ON report_def (created_at, voided);
 CREATE INDEX report_def_status ON report_def (status, voided);
 CREATE INDEX report_def_updated_at ON report_def (updated_at, voided);
-CREATE INDEX report_def_rev ON report_def (_origin, _counter);
 
 CREATE TABLE attachment (
     id TEXT PRIMARY KEY,
@@ -973,4 +947,3 @@ CREATE TABLE attachment (
 CREATE INDEX attachment_created_at ON attachment (created_at, voided);
 CREATE INDEX attachment_status ON attachment (status, voided);
 CREATE INDEX attachment_updated_at ON attachment (updated_at, voided);
-CREATE INDEX attachment_rev ON attachment (_origin, _counter);
