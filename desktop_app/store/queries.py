@@ -10,6 +10,7 @@ from typing import Any
 from desktop_app.domain.record import Record
 from desktop_app.domain.registry import FAMILIES
 from desktop_app.domain.schema import COMMON_NAMES, Family
+from desktop_app.store import list_search
 from desktop_app.store.records import from_row
 from desktop_app.store.search import family_condition, terms
 
@@ -91,19 +92,20 @@ def sortable(fam: Family, column: str) -> str:
     return fam.date_field
 
 
-def _keyset(col: str, desc: bool, after: tuple[Any, int, int]) -> tuple[str, list[Any]]:
+def keyset(col: str, voided: str, rowid: str, desc: bool,
+           after: tuple[Any, int, int]) -> tuple[str, list[Any]]:
     """Rows after ``after`` = (value, voided, rowid) in the order of the sort index
-    (col, voided, rowid)."""
-    value, voided, rk = after
-    tie = f"(t.voided {'<' if desc else '>'} ? OR (t.voided = ? AND t.rowid {'<' if desc else '>'} ?))"
-    tie_args = [voided, voided, rk]
+    (col, voided, rowid); the three are SQL expressions (``t.talk_date`` …)."""
+    value, vd, rk = after
+    tie = f"({voided} {'<' if desc else '>'} ? OR ({voided} = ? AND {rowid} {'<' if desc else '>'} ?))"
+    tie_args = [vd, vd, rk]
     if not desc:
         if value is None:
-            return f"((t.{col} IS NULL AND {tie}) OR t.{col} IS NOT NULL)", tie_args
-        return f"(t.{col} > ? OR (t.{col} = ? AND {tie}))", [value, value, *tie_args]
+            return f"(({col} IS NULL AND {tie}) OR {col} IS NOT NULL)", tie_args
+        return f"({col} > ? OR ({col} = ? AND {tie}))", [value, value, *tie_args]
     if value is None:
-        return f"(t.{col} IS NULL AND {tie})", tie_args
-    return f"(t.{col} < ? OR (t.{col} = ? AND {tie}) OR t.{col} IS NULL)", [value, value, *tie_args]
+        return f"({col} IS NULL AND {tie})", tie_args
+    return f"({col} < ? OR ({col} = ? AND {tie}) OR {col} IS NULL)", [value, value, *tie_args]
 
 
 def list_page(conn: sqlite3.Connection, fam: Family, flt: ListFilter = ListFilter(), *,
@@ -116,16 +118,20 @@ def list_page(conn: sqlite3.Connection, fam: Family, flt: ListFilter = ListFilte
     plain equality SQLite 3.40 drops voided from the ORDER BY and then sorts the
     ties itself instead of walking the index."""
     col = sortable(fam, sort or fam.date_field)
-    where, params = _where(conn, fam, flt, levels)
-    where = ["+t.voided = 0" if w == "t.voided = 0" else w for w in where]
-    if after is not None:
-        cond, extra = _keyset(col, descending, after)
-        where.append(cond); params += extra
-    # SQLite puts NULLs first ascending and last descending: _keyset relies on it.
-    order = "DESC" if descending else "ASC"
-    sql = (f"SELECT t.*, t.rowid AS _rk FROM {fam.name} t WHERE {' AND '.join(where) or '1'}"
-           f" ORDER BY t.{col} {order}, t.voided {order}, t.rowid {order} LIMIT ?")
-    rows = conn.execute(sql, [*params, limit]).fetchall()
+    if list_search.applies(fam, flt, col):    # the search box alone, in date order
+        cond = keyset("ri.main_date", "ri.voided", "f.rowid", descending, after) if after else None
+        rows = list_search.page_rows(conn, fam, flt, descending, after, cond, limit)
+    else:
+        where, params = _where(conn, fam, flt, levels)
+        where = ["+t.voided = 0" if w == "t.voided = 0" else w for w in where]
+        if after is not None:
+            cond, extra = keyset(f"t.{col}", "t.voided", "t.rowid", descending, after)
+            where.append(cond); params += extra
+        # SQLite puts NULLs first ascending and last descending: keyset relies on it.
+        order = "DESC" if descending else "ASC"
+        sql = (f"SELECT t.*, t.rowid AS _rk FROM {fam.name} t WHERE {' AND '.join(where) or '1'}"
+               f" ORDER BY t.{col} {order}, t.voided {order}, t.rowid {order} LIMIT ?")
+        rows = conn.execute(sql, [*params, limit]).fetchall()
     records = [from_row(fam, r) for r in rows]
     last = rows[-1] if len(rows) == limit else None
     key = (last[col], last["voided"], last["_rk"]) if last is not None else None
@@ -134,6 +140,8 @@ def list_page(conn: sqlite3.Connection, fam: Family, flt: ListFilter = ListFilte
 
 def count(conn: sqlite3.Connection, fam: Family, flt: ListFilter = ListFilter(),
           levels: LevelDates | None = None) -> int:
+    if list_search.applies(fam, flt, fam.date_field):
+        return list_search.count(conn, fam, flt)
     where, params = _where(conn, fam, flt, levels, walk=False)
     return conn.execute(f"SELECT count(*) FROM {fam.name} t WHERE {' AND '.join(where) or '1'}",
                         params).fetchone()[0]

@@ -124,6 +124,13 @@ def _twice(words: list[str]) -> list[str]:
     return [w for w in words for _ in (0, 1)]
 
 
+def holds_condition(words: list[str]) -> tuple[str, list[str]]:
+    """What the gram index cannot decide alone: each term longer than two
+    characters tested on the index row ``ri`` (its pairs give a superset)."""
+    long = [w for w in words if len(w) > 2]
+    return _HOLDS * len(long), _twice(long)
+
+
 def _snippet(body: str, words: list[str], width: int = 40) -> str:
     for w in words:
         at = body.find(w)

@@ -13,6 +13,7 @@ from collections import Counter
 
 import pytest
 
+from desktop_app.domain.registry import FAMILIES
 from desktop_app.services import queries, records
 from desktop_app.services.queries import ListFilter
 from desktop_app.store.search import search, terms
@@ -114,6 +115,7 @@ def test_search_inside_a_list_equals_the_scan(demo_session, queries_from_data, m
     from desktop_app.store import search as search_module
     monkeypatch.setattr(search_module, "TEXT_WALK", text_walk)
     monkeypatch.setattr(search_module, "DRIVE_MAX", drive_max)
+    _general_plan(monkeypatch)          # the plans for lists with other filters too
     common, _, two, long = queries_from_data
     s = demo_session
     for q in common[:15] + two[:25] + long[:10]:
@@ -128,3 +130,73 @@ def test_search_inside_a_list_equals_the_scan(demo_session, queries_from_data, m
                 break
         assert got == want, q
         assert queries.count_records(s, "talk", ListFilter(text=q)) == len(want)
+
+
+def _pages(s, family, flt, descending, limit):
+    """Every page of a list, in order, as (ids, next key) pairs."""
+    out, after = [], None
+    while True:
+        page, after = queries.list_records(s, family, flt, descending=descending, after=after,
+                                           limit=limit)
+        out.append(([r.id for r in page], after))
+        if after is None:
+            return out
+
+
+def _general_plan(monkeypatch):
+    """The list's general plan (walk the sort index or fetch the matches), as before."""
+    from desktop_app.store import list_search
+    monkeypatch.setattr(list_search, "applies", lambda *a: False)
+
+
+def _same_day_talks(s, day: str, n: int, word: str) -> list[str]:
+    """``n`` talks moved to one day with ``word`` in their reason: ties within a day."""
+    ids = [r[0] for r in s.conn.execute(
+        "SELECT id FROM talk WHERE voided = 0 ORDER BY id LIMIT ?", (n,))]
+    for rid in ids:
+        records.update(s, "talk", rid, {"talk_date": day, "reason": f"{word}有关情况"})
+    return ids
+
+
+@pytest.mark.parametrize("family", ["talk", "rect_item", "person", "letter"])
+def test_list_search_by_grams_equals_the_general_plan(demo_session, queries_from_data,
+                                                      monkeypatch, family):
+    """The search box read from the gram index in date order (``store.list_search``)
+    gives the rows, the order, the page keys and the count of the general plan:
+    newest and oldest first, small pages that end inside a day, date ranges,
+    voided records hidden and shown."""
+    from desktop_app.store import list_search
+    s = demo_session
+    common, rare, two, long = queries_from_data
+    moved = _same_day_talks(s, "2025-06-18", 9, "甄别")
+    records.void(s, "talk", moved[0], "错录")
+    words = common[:6] + rare[:3] + two[:8] + long[:4] + ["甄别", "甄", "甄别 有关", "龘"]
+    filters = [ListFilter(text=w) for w in words]
+    filters += [ListFilter(text=w, include_voided=True) for w in ("甄别", common[0])]
+    filters += [ListFilter(text=w, date_from="2025-01-01", date_to="2025-12-31")
+                for w in ("甄别", common[1], two[0])]
+    filters += [ListFilter(text=common[2], date_from="2025-06-18"),
+                ListFilter(text=common[3], date_to="2024-02-29")]
+    assert all(list_search.applies(FAMILIES[family], f, FAMILIES[family].date_field)
+               for f in filters)
+    new = {(f, d, n): (_pages(s, family, f, d, n), queries.count_records(s, family, f))
+           for f in filters for d in (True, False) for n in (3, 200)}
+    _general_plan(monkeypatch)
+    for (f, d, n), got in new.items():
+        want = (_pages(s, family, f, d, n), queries.count_records(s, family, f))
+        assert got == want, (f, d, n)
+    if family == "talk":
+        assert new[(ListFilter(text="甄别"), True, 3)][1] == 8
+        assert new[(ListFilter(text="甄别", include_voided=True), True, 3)][1] == 9
+
+
+def test_other_filters_keep_the_general_plan(demo_session):
+    from desktop_app.store import list_search
+    talk = FAMILIES["talk"]
+    assert list_search.applies(talk, ListFilter(text="约谈"), "talk_date")
+    assert not list_search.applies(talk, ListFilter(text="约谈"), "status")
+    assert not list_search.applies(talk, ListFilter(text="  "), "talk_date")
+    assert not list_search.applies(talk, ListFilter(), "talk_date")
+    for other in (dict(unit_id="u"), dict(person_id="p"), dict(status="已谈话"), dict(level="red"),
+                  dict(type_value="谈心谈话")):
+        assert not list_search.applies(talk, ListFilter(text="约谈", **other), "talk_date")
