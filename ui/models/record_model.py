@@ -74,10 +74,9 @@ class RecordTableModel(QAbstractTableModel):
             self.descending = descending
         self.generation += 1
         self.jobs.cancel(("list-count", id(self)))        # its answer would be stale
-        self.beginResetModel()
-        self.rows, self.texts, self.styles, self.names, self.due = [], [], [], {}, {}
+        # the rows shown stay until the new first page replaces them (one reset, one
+        # repaint per keystroke in the search box instead of an empty table first)
         self.next_key, self.total = None, None
-        self.endResetModel()
         self._request(None, max(self.page_size, keep_rows), first=True)
 
     def display(self, row: int, column: int) -> str:
@@ -106,8 +105,12 @@ class RecordTableModel(QAbstractTableModel):
             return
         self.loading = False
         if first:
+            self.beginResetModel()
+            self.rows, self.texts, self.names, self.due = page.records, page.texts, page.names, page.due
+            self.styles = [self._style(r, page.due) for r in page.records]
+            self.endResetModel()
             self._count(gen)
-        if page.records:
+        elif page.records:
             start = len(self.rows)
             self.beginInsertRows(QModelIndex(), start, start + len(page.records) - 1)
             self.rows.extend(page.records)
