@@ -45,6 +45,7 @@ class LayoutConfig:
     imprint_thick_mm: float = 0.35       # 版记 rules [STD 7.4.1]
     imprint_thin_mm: float = 0.25
     page_number_gap_mm: float = 7.0      # 一字线 below the 版心 [STD 7.5]
+    first_page: int = 1                  # a later part of one file (a report's list) numbers on
     seal_blank_lines: int = 2            # room for a Ø42 mm seal over 署名/日期
     table_rule_pt: float = 0.75
 

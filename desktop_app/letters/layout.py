@@ -89,8 +89,9 @@ def _compose(spec: LetterSpec, fonts: FontSet, cfg: LayoutConfig) -> tuple[Compo
     bare = _with_imprint(fills, imprint, imprint_top, spec.imprint_on_even_page)
     pages: list[Page] = []
     letter = spec.format is LetterFormat.LETTER
-    for number, fill in enumerate(fills, 1):
-        shown = not (letter and number == 1) and number not in bare
+    for index, fill in enumerate(fills, 1):
+        number = cfg.first_page + index - 1
+        shown = not (letter and index == 1) and index not in bare
         page = Page(fill.items, number, shown, fill.body_rows)
         if page.show_number:  # 信函格式: no number on page 1 [STD 10.1]
             page.items.extend(head.page_number(number))

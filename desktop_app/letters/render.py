@@ -10,7 +10,7 @@ import io
 import logging
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportlab.lib.colors import HexColor
@@ -102,22 +102,41 @@ def _draw(canvas: Canvas, pages: list[Page]) -> None:
         canvas.showPage()
 
 
-def _render(spec: LetterSpec, target, fonts: FontSet | None, cfg: LayoutConfig | None) -> RenderResult:
+def _compose_parts(specs: tuple[LetterSpec, ...], fonts: FontSet, cfg: LayoutConfig | None):
+    """One document after another in one file (a report and its appended list): each
+    part starts on a new page; page numbers run on, as for 附件 bound with the text."""
+    pages, use = [], None
+    for one in specs:
+        part_cfg = replace(cfg or LayoutConfig(), first_page=len(pages) + 1)
+        composed = compose(one, fonts, part_cfg)
+        pages += composed.pages
+        if use is None:
+            use = composed.use
+        else:
+            for role, files in composed.use.used.items():
+                use.used.setdefault(role, set()).update(files)
+            use.fallbacks += composed.use.fallbacks
+    return pages, use
+
+
+def _render(spec: LetterSpec | tuple[LetterSpec, ...], target, fonts: FontSet | None,
+            cfg: LayoutConfig | None) -> RenderResult:
     fonts = fonts if fonts is not None else get_fonts()
-    composed = compose(spec, fonts, cfg)
+    specs = tuple(spec) if isinstance(spec, (tuple, list)) else (spec,)
+    pages, use = _compose_parts(specs, fonts, cfg)
+    spec = specs[0]
     # Start the canvas on a font the letter uses; reportlab's default would add an
     # unembedded Helvetica to the file, which PDF checkers report.
-    first = next(i for p in composed.pages for i in p.items if isinstance(i, TextRun))
+    first = next(i for p in pages for i in p.items if isinstance(i, TextRun))
     canvas = Canvas(target, pagesize=(A4_W, A4_H), invariant=True, pageCompression=1,
                     initialFontName=first.font, initialFontSize=first.size)
     canvas.setTitle(spec.title.replace("\n", ""))
     canvas.setSubject(spec.doc_type)
     canvas.setCreator("监督台账 taizhang")
-    _draw(canvas, composed.pages)
+    _draw(canvas, pages)
     canvas.save()
-    use = composed.use
     return RenderResult(
-        pages=len(composed.pages),
+        pages=len(pages),
         fonts={role: tuple(sorted(files)) for role, files in use.used.items()},
         fallbacks=tuple(Fallback(*f) for f in use.fallbacks),
         warnings=fonts.warnings(use.used),
@@ -131,9 +150,10 @@ def render_bytes(spec: LetterSpec, fonts: FontSet | None = None,
     return buffer.getvalue()
 
 
-def render_pdf(spec: LetterSpec, out_path, fonts: FontSet | None = None,
+def render_pdf(spec: LetterSpec | tuple[LetterSpec, ...], out_path, fonts: FontSet | None = None,
                cfg: LayoutConfig | None = None) -> RenderResult:
-    """Render to ``out_path`` via a temporary file renamed on success."""
+    """Render to ``out_path`` via a temporary file renamed on success; a tuple of
+    specs is printed one after another in the same file."""
     out = Path(out_path)
     if not out.parent.is_dir():
         raise UserFacingError(f"输出目录不存在：{out.parent}")

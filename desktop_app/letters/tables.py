@@ -91,7 +91,7 @@ def _block(row: _Row, start: int, stop: int, cfg: LayoutConfig) -> FlowBlock:
     return FlowBlock(height, items, split=split)
 
 
-_KEEP_WHOLE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d+[%％]?")
+_KEEP_WHOLE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d+[%％]?")
 SHORT_CELL = 5   # a cell this short (a name, 办公室主任) is never wrapped: "党组书/记"
 
 

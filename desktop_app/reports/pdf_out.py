@@ -73,10 +73,46 @@ def report_table(result: ReportResult) -> TableSpec:
     return TableSpec(widths, tuple(rows), len(head), caption)
 
 
-def write_pdf(s, result: ReportResult, path: Path | str) -> Path:
-    spec = LetterSpec(doc_type="统计报表", format=LetterFormat.FORM, office=result.office_name,
+DETAIL_WIDTHS = (1.0, 3.0, 5.0, 3.8, 1.8, 1.8, 3.0)
+
+
+def _short_office(name: str) -> str:
+    """中共临川县纪律检查委员会 → 临川县纪委: a column a quarter of a portrait page wide."""
+    return name.removeprefix("中共").replace("纪律检查委员会", "纪委")
+
+
+def detail_table(result: ReportResult) -> TableSpec:
+    """The appended list (整改: 逾期明细清单), as the .xlsx has it on a sheet of its own."""
+    from desktop_app.reports.rect_detail import DETAIL_COLUMNS
+    heads = [("no", "序号")] + list(DETAIL_COLUMNS)
+    narrow = {"overdue_days": "逾期\n工作日", "actions": "督办\n次数", "office": "报送\n机关"}
+    rows = [tuple(_head(narrow.get(key, label)) for key, label in heads)]
+    for n, item in enumerate(result.detail, 1):
+        values = item | {"no": n, "office": _short_office(item.get("office", ""))}
+        rows.append(tuple(TableCell(str(values.get(key, "")),
+                                    align="left" if key in ("unit", "problem", "office") else "center")
+                          for key, _label in heads))
+    if not result.detail:
+        rows.append((TableCell("无逾期未完成的整改问题", span=len(heads), align="center"),))
+    a = result.scope.as_of
+    rows.append((TableCell(f"逾期工作日计至{a.year}年{a.month}月{a.day}日；督办次数为该整改的督办记录数。",
+                           span=len(heads)),))
+    return TableSpec(DETAIL_WIDTHS, tuple(rows), 1, f"（{result.period.title}）")
+
+
+def report_specs(result: ReportResult) -> tuple[LetterSpec, ...]:
+    """The report, then its appended list when the report has one."""
+    main = LetterSpec(doc_type="统计报表", format=LetterFormat.FORM, office=result.office_name,
                       title=result.defn.title, table=report_table(result), sealed=False)
-    render_pdf(spec, path)
+    if not result.defn.detail:
+        return (main,)
+    appended = LetterSpec(doc_type="统计报表", format=LetterFormat.FORM, office=result.office_name,
+                          title=f"{result.defn.title}·逾期明细清单", table=detail_table(result), sealed=False)
+    return (main, appended)
+
+
+def write_pdf(s, result: ReportResult, path: Path | str) -> Path:
+    render_pdf(report_specs(result), path)
     return Path(path)
 
 

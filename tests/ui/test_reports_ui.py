@@ -67,6 +67,24 @@ def test_report_exports_print_and_chart_png(window, qtbot, answers, tmp_path):
         window.grab().save(str(SHOTS / "report-talk-with-chart.png"))
 
 
+def test_rectification_report_shows_its_overdue_list(window, qtbot, answers):
+    """The 逾期明细清单 is on the page too, not only in the .xlsx; double-click opens the problem."""
+    from uihelp import open_dialogs
+    page = _report_page(window, qtbot, "rectification")
+    detail = page.result.detail
+    assert detail and page.detail_box.isVisible()
+    assert page.detail_model.rowCount() == len(detail)
+    assert f"逾期明细清单：{len(detail)} 项" in page.detail_label.text()
+    assert page.detail_model.index(0, 2).data() == detail[0]["problem"]
+    double_click_row(qtbot, page.detail_table, 0, 2)
+    qtbot.waitUntil(lambda: len(open_dialogs()) == 1)
+    dialog = open_dialogs()[0]
+    assert dialog.fam.name == "rect_item" and dialog.record_id == detail[0]["id"]
+    dialog.close()
+    page = _report_page(window, qtbot, "talk")                  # a table without a list hides it
+    assert not page.detail_box.isVisible()
+
+
 def test_variant_dialog_keeps_an_offices_table(window, qtbot, answers):
     from ui.reports.variant_dialog import VariantDialog
     page = _report_page(window, qtbot, "talk")

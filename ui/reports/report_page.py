@@ -14,6 +14,7 @@ from desktop_app.reports import service
 from desktop_app.reports.definition import DIMENSIONS
 from desktop_app.services.queries import ListFilter
 from ui import dialogs
+from ui.models.rows_model import Row, RowsModel
 from ui.reports.charts import ChartView
 from ui.reports.report_model import ReportModel
 from ui.reports.report_series import series_of
@@ -52,9 +53,10 @@ class ReportPage(QWidget):
         on_open(self.table, self.drill)          # double-click or Enter, once
         self.table.horizontalHeader().setMinimumSectionSize(60)
         right.addWidget(self.table)
+        right.addWidget(self._detail_box())
         self.chart = ChartView()
         right.addWidget(self.chart)
-        right.setSizes([420, 300])
+        right.setSizes([420, 200, 300])
         split.addWidget(right)
         split.setSizes([200, 900])
         split.setStretchFactor(1, 1)
@@ -62,6 +64,43 @@ class ReportPage(QWidget):
         self.status = QLabel("选择报表和期间后点“统计”。双击表中数字，可查看对应的记录。")
         self.status.setObjectName("muted")
         layout.addWidget(self.status)
+
+    def _detail_box(self) -> QWidget:
+        """The appended list (整改: 逾期明细清单), shown for a report that has one."""
+        from desktop_app.reports.rect_detail import DETAIL_COLUMNS
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 4, 0, 0)
+        self.detail_label = QLabel()
+        v.addWidget(self.detail_label)
+        self.detail_model = RowsModel(("序号", *(label for _k, label in DETAIL_COLUMNS)), self,
+                                      level_column=-1)
+        self.detail_table = make_table(box)
+        self.detail_table.setModel(self.detail_model)
+        on_open(self.detail_table, self._open_detail)
+        v.addWidget(self.detail_table, 1)
+        box.hide()
+        self.detail_box = box
+        return box
+
+    def _show_detail(self, result) -> None:
+        from desktop_app.reports.rect_detail import DETAIL_COLUMNS
+        self.detail_box.setVisible(bool(result.defn.detail))
+        if not result.defn.detail:
+            self.detail_model.set_rows([])
+            return
+        self.detail_label.setText(f"逾期明细清单：{len(result.detail)} 项"
+                                  + ("（双击打开整改问题）" if result.detail else "，无逾期未完成的整改问题"))
+        self.detail_model.set_rows([
+            Row((str(n), *(str(item.get(key, "")) for key, _label in DETAIL_COLUMNS)),
+                payload=(item["family"], item["id"]))
+            for n, item in enumerate(result.detail, 1)])
+        self.detail_table.resizeColumnsToContents()
+
+    def _open_detail(self, index) -> None:
+        if index.isValid():
+            family, rid = self.detail_model.rows[index.row()].payload
+            self.ctx.bus.open_record.emit(family, rid)
 
     def _controls(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -186,6 +225,7 @@ class ReportPage(QWidget):
         self.result = result
         self.model.set_result(result)
         self.table.resizeColumnsToContents()
+        self._show_detail(result)
         self.chart.show_series(series_of(result))
         for b in self.buttons.values():
             b.setEnabled(True)

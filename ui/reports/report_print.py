@@ -33,6 +33,22 @@ def _header(result: ReportResult) -> str:
     return f"<tr>{''.join(top)}</tr>" + (f"<tr>{''.join(low)}</tr>" if two else "")
 
 
+def _detail_html(result: ReportResult) -> str:
+    """The appended list (整改: 逾期明细清单) under the table."""
+    from desktop_app.reports.rect_detail import DETAIL_COLUMNS
+    heads = "".join(f"<th>{h}</th>" for _k, h in DETAIL_COLUMNS)
+    rows = [f"<h2 style=\"font-size:12pt\">逾期明细清单（{len(result.detail)} 项）</h2>",
+            f"<table><tr><th>序号</th>{heads}</tr>"]
+    for n, item in enumerate(result.detail, 1):
+        rows.append(f"<tr><td>{n}</td>" + "".join(
+            f"<td{' class=l' if k in ('unit', 'problem', 'office') else ''}>{html.escape(str(item.get(k, '')))}</td>"
+            for k, _h in DETAIL_COLUMNS) + "</tr>")
+    if not result.detail:
+        rows.append(f"<tr><td colspan={len(DETAIL_COLUMNS) + 1}>无逾期未完成的整改问题</td></tr>")
+    rows.append("</table>")
+    return "".join(rows)
+
+
 def report_html(result: ReportResult, chart_png: bytes | None) -> str:
     parts = [f"<html><head><style>{STYLE}</style></head><body>",
              f"<h1>{html.escape(result.defn.title)}</h1>",
@@ -51,6 +67,8 @@ def report_html(result: ReportResult, chart_png: bytes | None) -> str:
             cells = "".join(f"<td>{cell_text(result.value(key, c.key), bool(c.ratio))}</td>" for c in result.columns)
             parts.append(f"<tr><td class=l>{'<b>' if r is None else ''}{html.escape(label)}</td>{cells}</tr>")
     parts.append("</table>")
+    if result.defn.detail:
+        parts.append(_detail_html(result))
     if result.defn.note:
         parts.append(f"<p class=m>说明：{html.escape(result.defn.note)}</p>")
     if chart_png:

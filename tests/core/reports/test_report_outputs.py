@@ -137,3 +137,31 @@ def test_rectification_table_has_its_overdue_list(demo, tmp_path):
     wb = openpyxl.load_workbook(service.export(demo, result, tmp_path / "整改.xlsx"))
     ws = wb["逾期明细"]
     assert ws["A2"].value == "序号" and ws.cell(row=2 + len(result.detail), column=1).value == len(result.detail)
+
+
+def test_rectification_pdf_appends_its_overdue_list(demo, tmp_path):
+    """The PDF carries the 逾期明细清单 after the table, as the .xlsx does on a sheet."""
+    import pdfplumber
+    result = service.run(demo, "rectification", "2026")
+    path = service.export(demo, result, tmp_path / "整改.pdf")
+    with pdfplumber.open(path) as pdf:
+        pages = [(p.extract_text() or "").replace(" ", "") for p in pdf.pages]
+    first_list = next(i for i, t in enumerate(pages) if "整改情况统计表·逾期明细清单" in t)
+    assert first_list >= 1 and "合计" in "".join(pages[:first_list])     # the list starts on a page of its own
+    assert f"—{first_list + 1}—" in pages[first_list]                     # page numbers run on
+    listed = "".join(pages[first_list:]).replace("\n", "")
+    for item in result.detail[:5] + result.detail[-2:]:
+        assert item["due_date"] in listed and str(item["problem"])[:4] in listed   # a first line holds 4
+    # a report without an appended list keeps one part
+    talk = service.run(demo, "talk", "2026")
+    with pdfplumber.open(service.export(demo, talk, tmp_path / "谈话.pdf")) as pdf:
+        assert "逾期明细清单" not in "".join((p.extract_text() or "") for p in pdf.pages).replace(" ", "")
+
+
+def test_an_empty_overdue_list_says_so(demo, tmp_path):
+    import pdfplumber
+    result = service.run(demo, "rectification", "2020")
+    assert result.detail == []
+    with pdfplumber.open(service.export(demo, result, tmp_path / "整改2020.pdf")) as pdf:
+        text = "".join((p.extract_text() or "") for p in pdf.pages).replace(" ", "")
+    assert "逾期明细清单" in text and "无逾期未完成的整改问题" in text
