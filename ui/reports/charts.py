@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCharts import (QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView,
+from PySide6.QtCharts import (QAbstractBarSeries, QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView,
                               QHorizontalBarSeries, QStackedBarSeries, QValueAxis)
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
@@ -12,6 +12,9 @@ from PySide6.QtWidgets import QSizePolicy
 
 from desktop_app.reports.chart_data import Series
 
+# more categories than this do not fit side by side under the bars: their names are
+# set upright (read from the bottom), and the values printed above the bars in a smaller size
+MAX_LEVEL = 8
 PALETTE = ("#2f6fb0", "#d9822b", "#4e9a52", "#b33a3a", "#7d5ba6", "#8c6d31", "#3b9ab2")
 
 
@@ -26,15 +29,22 @@ def make_chart(series: Series, horizontal: bool = False, stacked: bool = False, 
     font.setPointSizeF(8 if small else 9)
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     chart.setMargins(QMargins(4, 4, 4, 4))
+    labels, columns = list(series.labels), dict(series.values)
+    crowded = len(labels) > MAX_LEVEL
+    if horizontal:          # Qt draws the first category at the bottom: keep the table's order
+        labels.reverse()
+        columns = {name: list(reversed(values)) for name, values in columns.items()}
     if stacked:
         bars = QStackedBarSeries()
     else:
         bars = QHorizontalBarSeries() if horizontal else QBarSeries()
     top = 0.0
-    for i, (name, values) in enumerate(series.values.items()):
+    for i, (name, values) in enumerate(columns.items()):
         s = QBarSet(name)
         s.setColor(QColor(PALETTE[i % len(PALETTE)]))
         s.append([float(v) for v in values])
+        s.setLabelColor(QColor("#222222"))          # printed beyond the bar, on white
+        s.setLabelFont(font)
         bars.append(s)
         top = max([top, *values])
     if stacked and series.values:
@@ -42,15 +52,23 @@ def make_chart(series: Series, horizontal: bool = False, stacked: bool = False, 
     if series.percent and not small:
         bars.setLabelsVisible(True)
         bars.setLabelsFormat("@value%")
+        bars.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
     chart.addSeries(bars)
     categories = QBarCategoryAxis()
-    categories.append([_short(x) for x in series.labels] or ["（无数据）"])
+    categories.append([_short(x) for x in labels] or ["（无数据）"])
     categories.setLabelsFont(font)
     categories.setTruncateLabels(False)       # names are shortened above, never to "…"
+    if crowded and not horizontal:
+        categories.setLabelsAngle(-90)
     values_axis = QValueAxis()
-    values_axis.setRange(0, 100 if series.percent else max(1.0, top * 1.15))
+    # room above 100 % for the value printed beyond the bar's end
+    values_axis.setRange(0, 112 if series.percent else max(1.0, top * 1.15))
     values_axis.setLabelFormat("%d")
-    if not series.percent:
+    if series.percent:                        # 0, 20 … 100: never 28, 57, 86
+        values_axis.setTickType(QValueAxis.TickType.TicksDynamic)
+        values_axis.setTickAnchor(0)
+        values_axis.setTickInterval(20)
+    else:
         values_axis.applyNiceNumbers()
     values_axis.setTitleText(series.unit)
     values_axis.setLabelsFont(font)
