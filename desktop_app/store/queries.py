@@ -125,8 +125,15 @@ def list_page(conn: sqlite3.Connection, fam: Family, flt: ListFilter = ListFilte
         where, params = _where(conn, fam, flt, levels)
         where = ["+t.voided = 0" if w == "t.voided = 0" else w for w in where]
         if after is not None:
-            cond, extra = keyset(f"t.{col}", "t.voided", "t.rowid", descending, after)
+            # ``+t.x``: no term of the OR is a usable range, so SQLite never unites
+            # index ranges and sorts what they found (it did on small tables); it walks
+            # the sort index. A plain bound beside it lets the walk start at the key.
+            cond, extra = keyset(f"+t.{col}", "+t.voided", "+t.rowid", descending, after)
             where.append(cond); params += extra
+            if after[0] is not None and not descending:
+                where.append(f"t.{col} >= ?"); params.append(after[0])
+            elif after[0] is None and descending:
+                where.append(f"t.{col} IS NULL")
         # SQLite puts NULLs first ascending and last descending: keyset relies on it.
         order = "DESC" if descending else "ASC"
         sql = (f"SELECT t.*, t.rowid AS _rk FROM {fam.name} t WHERE {' AND '.join(where) or '1'}"
