@@ -6,7 +6,7 @@ fields of LayoutConfig so an office can match its Word templates.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 MM = 72 / 25.4
@@ -46,10 +46,22 @@ class LayoutConfig:
     imprint_thin_mm: float = 0.25
     page_number_gap_mm: float = 7.0      # 一字线 below the 版心 [STD 7.5]
     first_page: int = 1                  # a later part of one file (a report's list) numbers on
+    page_w_mm: float = 210.0             # A4 portrait; landscape() for a wide table
+    page_h_mm: float = 297.0
     seal_blank_lines: int = 2            # room for a Ø42 mm seal over 署名/日期
     table_rule_pt: float = 0.75
 
+    def landscape(self) -> "LayoutConfig":
+        """A4 across, for a table too wide to stand (横排表格, gbt9704.md): the 版心 turned
+        with the page (225 × 156 mm), centred, the character pitch kept."""
+        return replace(self, page_w_mm=297.0, page_h_mm=210.0, block_w_mm=225.0, block_h_mm=156.0,
+                       left_margin_mm=36.0, top_margin_mm=27.0, cols=40, rows=15)
+
     # --- derived -------------------------------------------------------------------
+    @property
+    def page_size(self) -> tuple[float, float]:
+        return self.page_w_mm * MM, self.page_h_mm * MM
+
     @property
     def x0(self) -> float:
         return self.left_margin_mm * MM
@@ -64,7 +76,7 @@ class LayoutConfig:
 
     @property
     def y_top(self) -> float:
-        return A4_H - self.top_margin_mm * MM
+        return self.page_h_mm * MM - self.top_margin_mm * MM
 
     @property
     def y_bottom(self) -> float:

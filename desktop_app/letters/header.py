@@ -69,7 +69,7 @@ class HeadBuilder:
     def _file_head(self) -> tuple[list, float]:
         cfg = self.cfg
         items = self._work_mark(cfg.baseline(cfg.row_top(0), cfg.body_size))
-        mark, mark_bottom = self._letterhead(297 * MM - cfg.file_mark_top_mm * MM, cfg.file_mark_size)
+        mark, mark_bottom = self._letterhead(cfg.page_h_mm * MM - cfg.file_mark_top_mm * MM, cfg.file_mark_size)
         number_top = mark_bottom - cfg.gap - 2 * cfg.pitch           # 下空二行 [STD 7.2.5]
         rule_top = number_top - cfg.body_size - 4 * MM                # 4 mm below [STD 7.2.7]
         if not self.spec.number_text:  # no 发文字号: no empty band, the rule follows the mark
@@ -92,7 +92,7 @@ class HeadBuilder:
 
     def _letter_head(self) -> tuple[list, float]:
         cfg = self.cfg
-        mark, mark_bottom = self._letterhead(297 * MM - cfg.letter_mark_top_mm * MM,
+        mark, mark_bottom = self._letterhead(cfg.page_h_mm * MM - cfg.letter_mark_top_mm * MM,
                                              cfg.letter_mark_size)
         rules, rule_bottom = self._double_rule(mark_bottom - 4 * MM, thick_first=True)
         number_top = rule_bottom - 7 / 8 * cfg.body_size               # [STD 10.1]

@@ -60,6 +60,8 @@ def tighter(cfg: LayoutConfig) -> list[LayoutConfig]:
 
 def compose(spec: LetterSpec, fonts: FontSet, cfg: LayoutConfig | None = None) -> Composed:
     cfg = cfg or LayoutConfig()
+    if spec.landscape:                      # 横排表格: the page and its 版心 turned
+        cfg = cfg.landscape()
     if not fonts.has_cjk:
         raise UserFacingError(NO_FONT_MESSAGE)
     composed, moved = _compose(spec, fonts, cfg)

@@ -20,7 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from desktop_app.errors import FileInUseError, UserFacingError, file_in_use, reason
 
 from .fonts import FontSet, get_fonts
-from .geometry import A4_H, A4_W, LayoutConfig
+from .geometry import LayoutConfig
 from .items import Page, Rule, TextRun
 from .layout import compose
 from .spec import LetterSpec
@@ -92,8 +92,9 @@ def _draw_rule(canvas: Canvas, rule: Rule) -> None:
         canvas.line(rule.x0, rule.y, rule.x1, rule.y1)
 
 
-def _draw(canvas: Canvas, pages: list[Page]) -> None:
-    for page in pages:
+def _draw(canvas: Canvas, pages: list[Page], sizes: list[tuple[float, float]]) -> None:
+    for page, size in zip(pages, sizes):
+        canvas.setPageSize(size)
         for item in page.items:
             if isinstance(item, TextRun):
                 _draw_text(canvas, item)
@@ -104,36 +105,39 @@ def _draw(canvas: Canvas, pages: list[Page]) -> None:
 
 def _compose_parts(specs: tuple[LetterSpec, ...], fonts: FontSet, cfg: LayoutConfig | None):
     """One document after another in one file (a report and its appended list): each
-    part starts on a new page; page numbers run on, as for 附件 bound with the text."""
-    pages, use = [], None
+    part starts on a new page; page numbers run on, as for 附件 bound with the text.
+    Returns the pages, each page's size (a wide table's part lies across) and the fonts used."""
+    pages, sizes, use = [], [], None
     for one in specs:
         part_cfg = replace(cfg or LayoutConfig(), first_page=len(pages) + 1)
         composed = compose(one, fonts, part_cfg)
+        size = (part_cfg.landscape() if one.landscape else part_cfg).page_size    # as compose set it
         pages += composed.pages
+        sizes += [size] * len(composed.pages)
         if use is None:
             use = composed.use
         else:
             for role, files in composed.use.used.items():
                 use.used.setdefault(role, set()).update(files)
             use.fallbacks += composed.use.fallbacks
-    return pages, use
+    return pages, sizes, use
 
 
 def _render(spec: LetterSpec | tuple[LetterSpec, ...], target, fonts: FontSet | None,
             cfg: LayoutConfig | None) -> RenderResult:
     fonts = fonts if fonts is not None else get_fonts()
     specs = tuple(spec) if isinstance(spec, (tuple, list)) else (spec,)
-    pages, use = _compose_parts(specs, fonts, cfg)
+    pages, sizes, use = _compose_parts(specs, fonts, cfg)
     spec = specs[0]
     # Start the canvas on a font the letter uses; reportlab's default would add an
     # unembedded Helvetica to the file, which PDF checkers report.
     first = next(i for p in pages for i in p.items if isinstance(i, TextRun))
-    canvas = Canvas(target, pagesize=(A4_W, A4_H), invariant=True, pageCompression=1,
+    canvas = Canvas(target, pagesize=sizes[0], invariant=True, pageCompression=1,
                     initialFontName=first.font, initialFontSize=first.size)
     canvas.setTitle(spec.title.replace("\n", ""))
     canvas.setSubject(spec.doc_type)
     canvas.setCreator("监督台账 taizhang")
-    _draw(canvas, pages)
+    _draw(canvas, pages, sizes)
     canvas.save()
     return RenderResult(
         pages=len(pages),

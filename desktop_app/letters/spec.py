@@ -29,7 +29,7 @@ FIELD_LABELS = {
     "date": "成文日期", "cc": "抄送", "report_to": "抄报", "sealed": "是否盖章",
     "mark": "内部标志", "note": "附注", "letterhead": "发文机关标志",
     "printed_by": "印发机关", "printed_on": "印发日期", "table": "表格",
-    "duplex": "双面印刷（版记置于偶数页）",
+    "duplex": "双面印刷（版记置于偶数页）", "landscape": "横排（表格较宽时）",
 }
 MAX_LEN = {"office": 40, "letterhead": 40, "title": 120, "recipient": 300, "signature": 60,
            "mark": 12, "note": 300, "printed_by": 40, "number": 40}
@@ -82,6 +82,8 @@ class LetterSpec:
     number_draft: str | None = None
     # 双面印刷: the 版记 on an even page (gbt9704.md §5); None = on for 文件格式 only.
     duplex: bool | None = None
+    # 横排表格: a 表格格式 document whose table is too wide to stand is set on A4 across
+    landscape: bool = False
 
     @property
     def imprint_on_even_page(self) -> bool:
@@ -178,6 +180,9 @@ def _from_json(data: Mapping[str, Any], doc_types: Mapping | None) -> LetterSpec
     duplex = data.get("duplex")
     if duplex is not None and not isinstance(duplex, bool):
         raise ValidationError("duplex", f"{_label('duplex')}应为 true 或 false")
+    landscape = data.get("landscape", False)
+    if not isinstance(landscape, bool):
+        raise ValidationError("landscape", f"{_label('landscape')}应为 true 或 false")
     spec = LetterSpec(
         doc_type=doc_type.name, format=fmt,
         office=_text(data, "office", required=True),
@@ -192,7 +197,7 @@ def _from_json(data: Mapping[str, Any], doc_types: Mapping | None) -> LetterSpec
         sealed=sealed, mark=_text(data, "mark"), note=_text(data, "note"),
         letterhead=_text(data, "letterhead"), printed_by=_text(data, "printed_by"),
         printed_on=_optional_date(data, "printed_on"),
-        table=_table(data.get("table")), duplex=duplex,
+        table=_table(data.get("table")), duplex=duplex, landscape=landscape,
     )
     validate(spec)
     return spec
@@ -204,6 +209,8 @@ def validate(spec: LetterSpec) -> None:
         if spec.table is None:
             raise ValidationError("table", f"{spec.doc_type}须有表格（table）")
         return
+    if spec.landscape:
+        raise ValidationError("landscape", f"只有表格格式的文书可以{_label('landscape')}")
     if not spec.recipient:
         raise ValidationError("recipient", f"缺少{_label('recipient')}")
     if not spec.body:

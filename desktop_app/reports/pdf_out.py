@@ -100,10 +100,21 @@ def detail_table(result: ReportResult) -> TableSpec:
     return TableSpec(DETAIL_WIDTHS, tuple(rows), 1, f"（{result.period.title}）")
 
 
+# more figure columns than stand on A4 upright at 4号 (their headers set a character a line)
+STANDING_COLUMNS = 7
+
+
+def _wide(result: ReportResult) -> bool:
+    if result.defn.kind == "deadlines":
+        return True                         # nine columns of names, titles and dates
+    return len(result.columns) > STANDING_COLUMNS
+
+
 def report_specs(result: ReportResult) -> tuple[LetterSpec, ...]:
     """The report, then its appended list when the report has one."""
     main = LetterSpec(doc_type="统计报表", format=LetterFormat.FORM, office=result.office_name,
-                      title=result.defn.title, table=report_table(result), sealed=False)
+                      title=result.defn.title, table=report_table(result), sealed=False,
+                      landscape=_wide(result))
     if not result.defn.detail:
         return (main,)
     appended = LetterSpec(doc_type="统计报表", format=LetterFormat.FORM, office=result.office_name,

@@ -49,3 +49,15 @@ def test_a_spec_that_says_itself_wins(demo_session):
     office.set_office_value(s, "duplex", "否")
     spec = dataclasses.replace(documents.build_spec(s, *_first_spec(s, LetterFormat.FILE)), duplex=True)
     assert spec.imprint_on_even_page
+
+
+def test_only_a_form_may_lie_across():
+    import pytest
+    from desktop_app.errors import ValidationError
+    from desktop_app.letters.spec import LetterSpec
+    base = {"type": "提醒函", "office": "中共临川县纪律检查委员会", "title": "关于提醒的函",
+            "recipient": "县财政局", "body": ["正文。"], "date": "2026-12-01"}
+    with pytest.raises(ValidationError, match="只有表格格式的文书可以横排"):
+        LetterSpec.from_json(base | {"landscape": True})
+    with pytest.raises(ValidationError, match="应为 true 或 false"):
+        LetterSpec.from_json(base | {"landscape": "是"})

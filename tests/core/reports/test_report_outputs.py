@@ -165,3 +165,19 @@ def test_an_empty_overdue_list_says_so(demo, tmp_path):
     with pdfplumber.open(service.export(demo, result, tmp_path / "整改2020.pdf")) as pdf:
         text = "".join((p.extract_text() or "") for p in pdf.pages).replace(" ", "")
     assert "逾期明细清单" in text and "无逾期未完成的整改问题" in text
+
+
+def test_a_wide_table_lies_across_and_its_list_stands(demo, tmp_path):
+    """横排表格: more figure columns than stand upright go on A4 across; the appended
+    list stays upright; page numbers run on across both."""
+    import pdfplumber
+    from desktop_app.reports.pdf_out import STANDING_COLUMNS
+    letters = service.run(demo, "letter", "2026")
+    assert len(letters.columns) > STANDING_COLUMNS
+    with pdfplumber.open(service.export(demo, letters, tmp_path / "函件.pdf")) as pdf:
+        assert all(p.width > p.height for p in pdf.pages)
+        assert "—1—" in (pdf.pages[0].extract_text() or "").replace(" ", "")
+    rect = service.run(demo, "rectification", "2026")
+    assert len(rect.columns) <= STANDING_COLUMNS
+    with pdfplumber.open(service.export(demo, rect, tmp_path / "整改.pdf")) as pdf:
+        assert all(p.height > p.width for p in pdf.pages)
