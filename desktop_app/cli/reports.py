@@ -27,6 +27,9 @@ def register(sub) -> None:
     imp.add_argument("--mapping", type=Path, help="列对应关系（JSON：{\"表头\": \"字段\"}）")
     imp.add_argument("--sheet", help="工作表名称（默认第一个可见的工作表）")
     imp.add_argument("--create-missing", action="store_true", help="确认新建表中出现而库中没有的人员和单位")
+    imp.add_argument("--replace", action="append", default=[], metavar="表中名称=库中名称",
+                     help="表中的名称在库中没有时，改用库中相近的名称（检查结果列出相近的名称；可多次使用），"
+                          "如 --replace 县财政=县财政局 或 --replace 张三=张三（县财政局）")
     imp.add_argument("--errors", type=Path, help="逐行错误报告（.xlsx）的保存位置")
     imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     imp.add_argument("--json", action="store_true")
@@ -112,12 +115,13 @@ def _cell(v) -> str:
 
 def run_import(args) -> int:
     from desktop_app.reports import importer
+    replacements = _replacements(args.replace)
     s = session_for(args)
     try:
         mapping = importer.read_mapping(args.mapping) if args.mapping else None
         summary = importer.import_file(s, args.file, args.family, mapping=mapping, sheet=args.sheet,
                                        dry_run=args.dry_run, create_missing=args.create_missing,
-                                       error_report=args.errors)
+                                       error_report=args.errors, replacements=replacements)
     finally:
         s.close()
     if args.json:
@@ -125,7 +129,23 @@ def run_import(args) -> int:
     else:
         for line in summary.lines():
             out(line)
+        near = {name: c for r in summary.rows for name, c in r.unknown.items() if c}
+        if near:
+            first, options = next(iter(near.items()))
+            out(f"如表中名称就是库中相近的某一个，可加 --replace 表中名称=库中名称 重新导入，"
+                f"如 --replace {first}={options[0]}")
     return 0 if summary.ok else 1
+
+
+def _replacements(pairs: list[str]) -> dict[str, str]:
+    """``--replace 县财政=县财政局``: the clerk's choice among the candidates offered."""
+    out_: dict[str, str] = {}
+    for pair in pairs:
+        old, sep, new = pair.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise UserFacingError(f"--replace 的写法是“表中名称=库中名称”，如 --replace 县财政=县财政局（收到“{pair}”）。")
+        out_[old.strip()] = new.strip()
+    return out_
 
 
 def run_export(args) -> int:

@@ -84,3 +84,27 @@ def test_export_excel_for_reimport(county, capsys, tmp_path):
     assert code == 0 and data["imported"] == 0 and data["existing"] + data["duplicates"] > 100
     code, _, err = run(capsys, *county, "export-excel", "rect_item", "-o", tmp_path / "x.xlsx")
     assert code == 1 and "不从 Excel 导入" in err
+
+
+def test_import_excel_takes_the_clerks_choice_among_near_names(county, capsys, tmp_path):
+    """The check names the closest persons; --replace uses the one the clerk means."""
+    import sqlite3
+    from desktop_app.services.session import database_path
+    conn = sqlite3.connect(database_path(county[1]))
+    name, unit = conn.execute(
+        "SELECT p.name, u.name FROM person p JOIN unit u ON u.id = p.unit_id WHERE length(p.name) = 3"
+        " AND p.name IN (SELECT name FROM person GROUP BY name HAVING count(*) = 1) LIMIT 1").fetchone()
+    conn.close()
+    typo = name[:2] + ("甲" if name[2] != "甲" else "乙")
+    wb = openpyxl.Workbook()
+    wb.active.append(["谈话类型", "谈话事由", "谈话对象", "谈话人", "谈话日期"])
+    wb.active.append(["谈话提醒", "节前提醒（命令行）", typo, "张三、李四", "2025.9.1"])
+    book = tmp_path / "错字.xlsx"
+    wb.save(book)
+    code, out, _ = run(capsys, *county, "import-excel", book, "--family", "talk")
+    assert code == 1 and f"{name}（{unit}）" in out and f"--replace {typo}=" in out
+    code, out, err = run(capsys, *county, "import-excel", book, "--family", "talk",
+                         "--replace", f"{typo}={name}（{unit}）")
+    assert code == 0 and "已导入 1 行" in out, err
+    code, _, err = run(capsys, *county, "import-excel", book, "--family", "talk", "--replace", "只有一边")
+    assert code == 1 and "表中名称=库中名称" in err and err.count("\n") == 1
