@@ -1,19 +1,33 @@
 """Report declarations compiled to SQL.
 
-Every column part becomes one query of the shape
+The records a column part counts are the rows of
 
-    SELECT <agg> FROM (SELECT DISTINCT <row key> AS k, t.id AS rid [, p.id AS pid] [, <v> AS v]
-                       FROM <family> t [JOIN <the record's persons> p] WHERE <period, filters>)
-    GROUP BY k
+    SELECT <row key> AS k, t.id AS rid [, p.id AS pid] [, <v> AS v]
+    FROM <family> t [CROSS JOIN <the record's persons> p] WHERE <period, filters>
 
-The inner SELECT is also what a figure drills down to: the records behind the
-figure in row ``k`` are ``t.id IN (SELECT rid FROM (<inner>) WHERE k IS ?)``,
-which the list page runs as its filter, so the list and the figure cannot
-disagree. Identifiers come only from the family declarations (checked in
-``definition.py``); every value is a parameter.
+one row per record, or per (record, person) when the part counts through persons
+(a person listed twice in a record is read once). This is also what a figure drills
+down to: the records behind the figure in row ``k`` are
+``t.id IN (SELECT rid FROM (<inner>) WHERE k IS ?)``, which the list page runs as
+its filter, so the list and the figure cannot disagree.
+
+The figures themselves are counted in one pass per family and person expansion
+(``grouped_query``): every part's condition becomes a 0/1 flag over the same rows
+and each part's measure is aggregated over its flag, so a table reads each
+family's records of the period once, not once per column.
+
+At a million records the costs are reading rows and looking up persons, so: the
+period's rows are found through the date index and then read in rowid order
+(``rowid IN (…)``: the index alone would fetch them in date order, a random read
+each, several times slower than a scan once the period is a large part of the
+table); persons come from a materialised copy of the live persons' needed
+columns, which SQLite indexes by id for the statement (one in-memory lookup per
+row instead of two B-tree searches). Identifiers come only from the family
+declarations (checked in ``definition.py``); every value is a parameter.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -24,6 +38,7 @@ from desktop_app.errors import UserFacingError
 from desktop_app.reports.definition import DIMENSIONS, Part, ReportDef
 
 _CMP = {"eq": "=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+_PERSON_COLUMN = re.compile(r"\bp\.(\w+)")
 
 
 @dataclass(frozen=True)
@@ -125,8 +140,23 @@ class PartQuery:
         # rank) and scan the period's records once per person: minutes at 100k records.
         f = self.fam.field(self.pf)
         if f.kind is Kind.REFS:
-            return f" CROSS JOIN json_each(t.{self.pf}) pj CROSS JOIN person p ON p.id = pj.value"
-        return f" CROSS JOIN person p ON p.id = t.{self.pf}"
+            return f" CROSS JOIN json_each(t.{self.pf}) pj CROSS JOIN tz_person p ON p.id = pj.value"
+        return f" CROSS JOIN tz_person p ON p.id = t.{self.pf}"
+
+    def _persons(self, body: str) -> tuple[str, list[Any]]:
+        """The WITH clause naming the persons a record may count through: the live ones
+        (and those of the report's row filter, e.g. 常委, when rows are persons), only the
+        columns ``body`` reads. MATERIALIZED, so that SQLite indexes it by id for the join."""
+        if not self.expand:
+            return "", []
+        where, params = "p.voided = 0", []
+        if self.defn.row_filter is not None and self.dim in ("person", "level"):
+            outer, self.params = self.params, []
+            where += " AND " + self.cond(self.defn.row_filter, "p", FAMILIES["person"])
+            params, self.params = self.params, outer
+        cols = sorted({"id"} | set(_PERSON_COLUMN.findall(body)))
+        return (f"WITH tz_person AS MATERIALIZED (SELECT {', '.join('p.' + c for c in cols)} FROM person p"
+                f" WHERE {where}) "), params
 
     def _value_expr(self) -> str | None:
         m, arg = self.measure, self.arg
@@ -140,21 +170,30 @@ class PartQuery:
                     "unit": self._direct_unit() or "p.unit_id"}.get(arg, f"t.{arg}")
         return None
 
+    def _period(self) -> str:
+        s = self.scope
+        self.params += [s.start.isoformat(), (s.end + timedelta(days=1)).isoformat()]
+        date = self._date_expr()
+        if date == f"t.{self.fam.date_field}":      # indexed (store/ddl.py): see the module note
+            col = self.fam.date_field
+            return (f"t.rowid IN (SELECT rowid FROM {self.fam.name} WHERE voided = 0"
+                    f" AND {col} >= ? AND {col} < ?)")
+        return f"t.voided = 0 AND {date} >= ? AND {date} < ?"
+
     def _where(self) -> str:
         s = self.scope
-        w = ["t.voided = 0", f"{self._date_expr()} >= ?", f"{self._date_expr()} < ?"]
-        self.params += [s.start.isoformat(), (s.end + timedelta(days=1)).isoformat()]
+        w = [self._period()]
         if s.office:
             w.append("t.owner_office = ?")
             self.params.append(s.office)
-        if self.expand:
-            w.append("p.voided = 0")
+        if self.expand and self.fam.field(self.pf).kind is Kind.REFS:
+            # a person listed twice counts once (the first listing; cheap: most lists have one)
+            w.append(f"(pj.key = 0 OR NOT EXISTS (SELECT 1 FROM json_each(t.{self.pf}) pd"
+                     " WHERE pd.key < pj.key AND pd.value = pj.value))")
         if self.part.family == self.defn.family and self.defn.where is not None:
             w.append(self.cond(self.defn.where, "t", self.fam))
         if self.part.where is not None:
             w.append(self.cond(self.part.where, "t", self.fam))
-        if self.expand and self.defn.row_filter is not None and self.dim in ("person", "level"):
-            w.append(self.cond(self.defn.row_filter, "p", FAMILIES["person"]))
         return " AND ".join(w)
 
     def cond(self, c: Any, alias: str, fam: Family) -> str:
@@ -209,28 +248,30 @@ class PartQuery:
     @property
     def additive(self) -> bool:
         """Whether the total is the sum of the rows: each record (or person of a record)
-        falls in exactly one row, and the measure adds up."""
+        falls in exactly one row, and the measure adds up (an average: its sum and count)."""
         keyed_by_person = self.dim in ("level", "person") or self.dim == "unit" and self._direct_unit() is None
-        return self.measure in ("count", "persons", "sum") and not keyed_by_person
+        return self.measure in ("count", "persons", "sum", "avg_workdays") and not keyed_by_person
 
     # -- the queries ---------------------------------------------------------
+    def value_sql(self) -> str | None:
+        v = self._value_expr()
+        if v is not None and self.measure == "avg_workdays":
+            a, b = self.arg.split(",")          # the day count only where both days are there
+            v = f"CASE WHEN t.{a} <> '' AND t.{b} <> '' THEN {v} END"
+        return v
+
     def inner(self) -> tuple[str, list[Any]]:
         self.params = []
         cols = [f"{self.key_expr()} AS k", "t.id AS rid"]
         if self.expand:
             cols.append("p.id AS pid")
-        v = self._value_expr()
+        v = self.value_sql()
         if v:
             cols.append(f"{v} AS v")
-        sql = f"SELECT DISTINCT {', '.join(cols)} FROM {self.fam.name} t{self._joins()} WHERE {self._where()}"
+        sql = f"SELECT {', '.join(cols)} FROM {self.fam.name} t{self._joins()} WHERE {self._where()}"
         # key_expr may hold no parameter; _where collected them in order
-        return sql, list(self.params)
-
-    def aggregate(self) -> tuple[str, list[Any]]:
-        inner, params = self.inner()
-        agg = {"count": "count(DISTINCT rid)", "persons": "count(*)", "sum": "total(v)",
-               "distinct": "count(DISTINCT v)", "avg_workdays": "avg(v)"}[self.measure]
-        return f"SELECT k, {agg} FROM ({inner}) GROUP BY k", params
+        persons, first = self._persons(sql)
+        return persons + sql, first + self.params
 
     def drill(self, key: Any, whole: bool) -> tuple[str, list[Any]]:
         """The condition (over the list's alias ``t``) for the records behind a figure."""
@@ -249,38 +290,60 @@ def condition_sql(cond: Any, alias: str, fam: Family, as_of: date) -> tuple[str,
     return q.cond(cond, alias, fam), q.params
 
 
-def group_key(defn: ReportDef, part: Part, dim: str, scope: Scope) -> tuple | None:
-    """Parts that one scan can count together: counts and 人次 of one family with the
-    same person expansion (a join on persons drops records without one, so parts
-    that do not expand are never mixed with parts that do)."""
+def group_key(defn: ReportDef, part: Part, dim: str, scope: Scope) -> tuple:
+    """Parts that one pass can count together: one family, the same person expansion
+    (a join on persons drops records without one, so parts that do not expand are
+    never mixed with parts that do)."""
     q = PartQuery(defn, part, dim, scope)
-    if q.measure not in ("count", "persons"):
-        return None
     return (part.family, q.expand, q.pf)
+
+
+def _aggregates(q: PartQuery, i: int) -> list[str]:
+    """The figure of part ``i`` over its flag f{i} (and value v{i}); an average is
+    given as (sum, how many values, how many records): the 合计 row adds these up,
+    and a row without any record shows no average."""
+    m, f = q.measure, f"f{i}"
+    if m == "count":
+        return [f"count(DISTINCT CASE WHEN {f} THEN rid END)" if q.expand else f"count(CASE WHEN {f} THEN 1 END)"]
+    if m == "persons":                  # rows are (record, person) pairs, each once
+        return [f"count(CASE WHEN {f} THEN 1 END)"]
+    if m == "sum":
+        return [f"total(CASE WHEN {f} THEN v{i} END)"]
+    if m == "distinct":
+        return [f"count(DISTINCT CASE WHEN {f} THEN v{i} END)"]
+    return [f"total(CASE WHEN {f} THEN v{i} END)", f"count(CASE WHEN {f} THEN v{i} END)",
+            f"count(CASE WHEN {f} THEN 1 END)"]
 
 
 def grouped_query(defn: ReportDef, parts: list[Part], dim: str, scope: Scope, *,
                   total: bool = False) -> tuple[str, list[Any]]:
-    """One pass for several parts (see group_key): the period's records are read once,
-    each part's condition becomes a 0/1 flag, and each part's figure is counted over
-    its flag. Returns SQL giving (k, figure of part 1, figure of part 2, …)."""
-    base = Part(parts[0].family, "persons" if any(p.measure == "persons" for p in parts) else "count",
-                None, parts[0].person_field)
-    q = PartQuery(defn, base, dim, scope, total=total)
-    expand = PartQuery(defn, parts[0], dim, scope).expand
-    q.expand = expand
+    """One pass for the parts of one group (see group_key): the period's records are
+    read once, each part's condition becomes a 0/1 flag, and each part's figure is
+    aggregated over its flag. Gives rows (0, k, figures…) and, with ``total``, one
+    more row (1, NULL, figures…) over all records (for figures that do not add up)."""
+    queries = [PartQuery(defn, part, dim, scope) for part in parts]
+    # the rows of the group: the period and the report's filters, not any part's own
+    q = PartQuery(defn, Part(parts[0].family, "count", None, parts[0].person_field), dim, scope)
+    q.expand = queries[0].expand
     q.params = []
-    flags = []
-    for i, part in enumerate(parts):
-        flags.append(f"({q.cond(part.where, 't', q.fam)}) AS f{i}" if part.where is not None else f"1 AS f{i}")
+    # the record's id only where a figure counts records through their persons
+    by_record = q.expand and any(pq.measure == "count" for pq in queries)
+    cols = [f"{q.key_expr()} AS k"] + (["t.id AS rid"] if by_record else [])
+    aggs = []
+    for i, (part, pq) in enumerate(zip(parts, queries)):
+        cols.append(f"({q.cond(part.where, 't', q.fam)}) AS f{i}" if part.where is not None else f"1 AS f{i}")
+        v = pq.value_sql()
+        if v:
+            cols.append(f"{v} AS v{i}")
+        aggs += _aggregates(pq, i)
     flag_params = list(q.params)
     q.params = []
-    cols = [f"{q.key_expr()} AS k", "t.id AS rid"] + (["p.id AS pid"] if expand else []) + flags
-    inner = f"SELECT DISTINCT {', '.join(cols)} FROM {q.fam.name} t{q._joins()} WHERE {q._where()}"
-    aggs = []
-    for i, part in enumerate(parts):
-        if part.measure == "persons":
-            aggs.append(f"total(f{i})")
-        else:
-            aggs.append(f"count(DISTINCT CASE WHEN f{i} THEN rid END)")
-    return f"SELECT k, {', '.join(aggs)} FROM ({inner}) GROUP BY k", flag_params + q.params
+    inner = f"SELECT {', '.join(cols)} FROM {q.fam.name} t{q._joins()} WHERE {q._where()}"
+    persons, person_params = q._persons(inner)
+    params = person_params + flag_params + q.params
+    if not total:
+        return f"{persons}SELECT 0, k, {', '.join(aggs)} FROM ({inner}) GROUP BY k", params
+    persons = persons[:-1] + ", " if persons else "WITH "
+    return (f"{persons}tz_rows AS MATERIALIZED ({inner})"
+            f" SELECT 0, k, {', '.join(aggs)} FROM tz_rows GROUP BY k"
+            f" UNION ALL SELECT 1, NULL, {', '.join(aggs)} FROM tz_rows"), params

@@ -93,57 +93,58 @@ def _register_functions(conn: sqlite3.Connection, calendar) -> None:
     conn.create_function("tz_workdays", 2, workdays, deterministic=True)
 
 
-def _figures(conn, defn: ReportDef, col: Column, by: str, scope: Scope,
-             done: dict | None = None) -> tuple[dict, float | None]:
-    """Per-row figures and the total of one column: parts are added; an average
-    (one part only) is taken over the total's records, not added up. ``done`` holds
-    parts already counted by a grouped pass: (per row, total or None) by part."""
+def _figures(defn: ReportDef, col: Column, by: str, scope: Scope, done: dict) -> tuple[dict, float | None]:
+    """Per-row figures and the total of one column from its parts' figures (``done``:
+    per part, (per row, total or None)): parts are added; an average (one part only)
+    is taken over the total's records, not added up."""
     per_row: dict[Any, float] = {}
     total: float | None = 0.0
     for part in col.parts:
-        q = PartQuery(defn, part, by, scope)
-        if done is not None and id(part) in done:
-            rows, part_total = done[id(part)]
-        else:
-            rows, part_total = dict(conn.execute(*q.aggregate()).fetchall()), None
-            if part.measure.startswith("avg_workdays"):
-                sql, params = PartQuery(defn, part, by, scope, total=True).aggregate()
-                row = conn.execute(sql, params).fetchone()
-                return ({k: (round(v, 1) if v is not None else None) for k, v in rows.items()},
-                        round(row[1], 1) if row and row[1] is not None else None)
+        rows, part_total = done[id(part)]
+        additive = PartQuery(defn, part, by, scope).additive
+        if part.measure.startswith("avg_workdays"):          # rows and total hold (sum, count)
+            if part_total is None or additive:
+                part_total = (sum(v[0] for v in rows.values()), sum(v[1] for v in rows.values()))
+            return ({k: _average(*v) for k, v in rows.items()}, _average(*part_total))
         for k, v in rows.items():
             per_row[k] = per_row.get(k, 0.0) + (v or 0.0)
-        if part_total is None:
-            if q.additive:          # no second pass over the period for the 合计 row
-                part_total = sum(v or 0.0 for v in rows.values())
-            else:
-                row = conn.execute(*PartQuery(defn, part, by, scope, total=True).aggregate()).fetchone()
-                part_total = (row[1] or 0.0) if row else 0.0
+        if part_total is None or additive:
+            part_total = sum(v or 0.0 for v in rows.values())    # the 合计 row adds the rows up
         total += part_total
     return per_row, total
 
 
-def _grouped(conn, defn: ReportDef, by: str, scope: Scope) -> dict:
-    """Count the counts and 人次 of many columns in one pass per family (a table such
-    as 谈话 has nine columns over the same records)."""
+def _average(amount: float, count: int) -> float | None:
+    return round(amount / count, 1) if count else None
+
+
+def _part_figures(conn, defn: ReportDef, by: str, scope: Scope) -> dict:
+    """Every part's figures, counted in one pass per family and person expansion (a
+    table such as 谈话 has nine columns over the same records): per part, its figure
+    by row and its total over all records (None where the rows add up to it)."""
     groups: dict[tuple, list] = {}
     for col in defn.columns:
         for part in col.parts:
-            key = group_key(defn, part, by, scope)
-            if key is not None:
-                groups.setdefault(key, []).append(part)
+            groups.setdefault(group_key(defn, part, by, scope), []).append(part)
     done: dict = {}
     for parts in groups.values():
-        if len(parts) < 2:
-            continue
+        queries = [PartQuery(defn, part, by, scope) for part in parts]
         per_part: list[dict] = [{} for _ in parts]
-        for row in conn.execute(*grouped_query(defn, parts, by, scope)):
-            for i in range(len(parts)):
-                per_part[i][row[0]] = row[i + 1] or 0.0
-        totals: list[float | None] = [None] * len(parts)
-        if not PartQuery(defn, parts[0], by, scope).additive:
-            row = conn.execute(*grouped_query(defn, parts, by, scope, total=True)).fetchone()
-            totals = [(row[i + 1] or 0.0) if row else 0.0 for i in range(len(parts))]
+        totals: list = [None] * len(parts)
+        need_total = not all(q.additive for q in queries)
+        for row in conn.execute(*grouped_query(defn, parts, by, scope, total=need_total)):
+            at = 2
+            for i, q in enumerate(queries):
+                if q.measure == "avg_workdays":      # (sum, how many values, how many records)
+                    value, records, at = (row[at] or 0.0, row[at + 1]), row[at + 2], at + 3
+                    if not row[0] and not records:
+                        continue                     # no record in this row: no figure
+                else:
+                    value, at = row[at] or 0.0, at + 1
+                if row[0]:
+                    totals[i] = value
+                else:
+                    per_part[i][row[1]] = value
         for i, part in enumerate(parts):
             done[id(part)] = (per_part[i], totals[i])
     return done
@@ -167,11 +168,11 @@ def run_report(s, defn: ReportDef, period: Period, *, by: str | None = None,
         result.items = due_items(s, defn, result)
         return result
     keys: set[Any] = set()
-    done = _grouped(s.conn, defn, by, scope)
+    done = _part_figures(s.conn, defn, by, scope)
     for col in defn.columns:
         if col.ratio:
             continue
-        per_row, total = _figures(s.conn, defn, col, by, scope, done)
+        per_row, total = _figures(defn, col, by, scope, done)
         for k, v in per_row.items():
             result.values[(k, col.key)] = v
             if v:
