@@ -40,17 +40,18 @@ def _value_text(value) -> str:
     return str(value)
 
 
-def dossier_html(d: Dossier, office: str, printed_by: str, now: datetime) -> str:
+def dossier_html(d: Dossier, entries, office: str, printed_by: str, now: datetime) -> str:
+    """The whole 廉政档案 (``entries``: every record, ``queries.dossier_entries``)."""
     p, fam = d.person, FAMILIES["person"]
     e = html.escape
     cells = [f"<td class='k' width='12%'>{e(fam.field(n).label)}</td>"
              f"<td width='21%'>{e(_value_text(p.get(n)))}</td>"
              for n in PERSON_FIELDS]
     rows = "".join("<tr>" + "".join(cells[i:i + 3]) + "</tr>" for i in range(0, len(cells), 3))
-    entries = "".join(
+    body = "".join(
         f"<tr><td>{e(cn_date(x.date) if x.date else '')}</td><td>{e(x.family_label)}</td>"
         f"<td>{e(x.title)}</td><td>{e(role_labels(x.family, x.roles))}</td><td>{e(x.status)}</td></tr>"
-        for x in d.entries) or "<tr><td colspan='5'>暂无记录</td></tr>"
+        for x in entries) or "<tr><td colspan='5'>暂无记录</td></tr>"
     return f"""
 <html><head><style>
 body {{ font-size: 10.5pt; }}
@@ -65,9 +66,9 @@ p.foot {{ color: #555; font-size: 9pt; }}
 <p class="sub">{e(p['name'])}　{e(d.unit_name)}　{e(p.get('position') or '')}</p>
 <h3>基本情况</h3>
 <table width="100%" border="1" cellspacing="0" cellpadding="4">{rows}</table>
-<h3>监督记录（按日期排列，共 {len(d.entries)} 条）</h3>
+<h3>监督记录（按日期排列，共 {len(entries)} 条）</h3>
 <table width="100%" border="1" cellspacing="0" cellpadding="4"><tr><th width="17%">日期</th>
-<th width="17%">类别</th><th>事项</th><th width="14%">身份</th><th width="9%">状态</th></tr>{entries}</table>
+<th width="17%">类别</th><th>事项</th><th width="14%">身份</th><th width="9%">状态</th></tr>{body}</table>
 <p class="foot">{e(office)}　打印人：{e(printed_by)}　打印时间：{cn_date(now.date())} {now:%H:%M}　
 工作秘密，注意保管，不得擅自复制、传播。</p>
 </body></html>"""

@@ -127,10 +127,12 @@ def search(args) -> int:
 
 
 def dossier(args) -> int:
+    from desktop_app.domain.registry import FAMILIES
     from desktop_app.services import queries
     s = session_for(args)
     try:
         d = queries.dossier(s, args.person)
+        entries = queries.dossier_entries(s, d)
     finally:
         s.close()
     p = d.person
@@ -139,14 +141,16 @@ def dossier(args) -> int:
     if args.json:
         emit({"person": {"id": p.id, "name": p["name"], "unit": d.unit_name,
                          "position": p.get("position"), "values": dict(p.values)},
+              "counts": d.counts,
               "entries": [{"family": e.family, "family_label": e.family_label, "id": e.id,
                            "title": e.title, "date": e.date, "status": e.status,
-                           "roles": e.roles} for e in d.entries]})
+                           "roles": e.roles} for e in entries]})
         return 0
     out(f"廉政档案：{p['name']}  {d.unit_name} {p.get('position') or ''}")
-    for e in d.entries:
+    for e in entries:
         out(f"  {e.date or '          '}  [{e.family_label}] {e.title}（{e.status}）")
-    out(f"共 {len(d.entries)} 条。")
+    by_family = "，".join(f"{FAMILIES[name].label} {n}" for name, n in d.counts.items())
+    out(f"共 {len(entries)} 条" + (f"（{by_family}）" if by_family else "") + "。")
     return 0
 
 

@@ -1,15 +1,15 @@
 """Read-only services: lists, the due/overdue list, counts, search, 廉政档案."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from desktop_app.domain.deadlines import Level, Thresholds, warning_level, yellow_cutoff
 from desktop_app.domain.record import Record
 from desktop_app.domain.registry import FAMILIES, family
 from desktop_app.errors import UserFacingError
-from desktop_app.security import authz, avoidance
-from desktop_app.security.roles import Permission
+from desktop_app.security import authz, avoidance, policy
+from desktop_app.security.roles import Permission, Role
 from desktop_app.services.session import Session
 from desktop_app.store import audit
 from desktop_app.store import dossier as dossier_store
@@ -127,10 +127,19 @@ class DossierEntry:
 
 @dataclass(frozen=True)
 class Dossier:
+    """A 廉政档案 as opened: the person, the first page of entries (``next_key``:
+    where the next page starts, None when they are all here) and how many records
+    of each category name the person (in the order of the categories)."""
     person: Record
     unit_name: str
     entries: tuple[DossierEntry, ...]
     avoidance: str | None = None     # the 回避提醒 to show, when the office warns
+    counts: dict[str, int] = field(default_factory=dict)
+    next_key: tuple | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
 
 
 def resolve_person(s: Session, text: str) -> Record:
@@ -145,8 +154,15 @@ def resolve_person(s: Session, text: str) -> Record:
     return repo.from_row(family("person"), (exact or rows)[0])
 
 
-def dossier(s: Session, person: str) -> Dossier:
-    """The 廉政档案: everything about one person, in date order."""
+def _entries(rows) -> tuple[DossierEntry, ...]:
+    return tuple(DossierEntry(r["family"], FAMILIES[r["family"]].label, r["id"], r["title"],
+                              r["main_date"], r["status"], r["roles"]) for r in rows)
+
+
+def dossier(s: Session, person: str, *, limit: int | None = None) -> Dossier:
+    """The 廉政档案: the person, the counts per category and the first ``limit``
+    records naming them in date order (``dossier_more`` gives the next pages,
+    ``dossier_entries`` all of them: printing, the command line)."""
     rec = resolve_person(s, person)
     warning = avoidance.check_open(s, rec.id, rec["name"])    # 回避: may refuse
     with transaction(s.conn):   # reading a 廉政档案 is itself recorded (调阅登记)
@@ -154,7 +170,35 @@ def dossier(s: Session, person: str) -> Dossier:
                      action="查阅廉政档案", family="person", record_id=rec.id,
                      detail={"name": rec["name"]})
     unit = s.conn.execute("SELECT name FROM unit WHERE id = ?", (rec.get("unit_id"),)).fetchone()
-    entries = tuple(DossierEntry(r["family"], FAMILIES[r["family"]].label, r["id"], r["title"],
-                                 r["main_date"], r["status"], r["roles"])
-                    for r in dossier_store.dossier_rows(s.conn, rec.id))
-    return Dossier(rec, unit[0] if unit else "", entries, warning)
+    rows, key = dossier_store.dossier_page(s.conn, rec.id, limit=limit or dossier_store.PAGE)
+    found = dossier_store.dossier_counts(s.conn, rec.id)
+    counts = {name: found[name] for name in FAMILIES if name in found}
+    return Dossier(rec, unit[0] if unit else "", _entries(rows), warning, counts, key)
+
+
+def _may_read_dossier(s: Session, person_id: str) -> None:
+    """The next pages of a 廉政档案 already opened (and audited): refused, as the
+    opening would be now, when the 回避 rule blocks this user."""
+    authz.require(s, Permission.READ_RECORD)
+    if (s.role != Role.SYSTEM and policy.get(s.conn, policy.AVOIDANCE) == "拦截"
+            and avoidance.relation_to(s.conn, s.user, person_id) is not None):
+        rec = repo.get(s.conn, family("person"), person_id)
+        avoidance.check_open(s, person_id, rec["name"] if rec else person_id)   # refuses
+
+
+def dossier_more(s: Session, person_id: str, after: tuple,
+                 limit: int | None = None) -> tuple[tuple[DossierEntry, ...], tuple | None]:
+    """The page of a 廉政档案 after ``after`` (a ``next_key``) and the key of the next."""
+    _may_read_dossier(s, person_id)
+    rows, key = dossier_store.dossier_page(s.conn, person_id, after=after,
+                                           limit=limit or dossier_store.PAGE)
+    return _entries(rows), key
+
+
+def dossier_entries(s: Session, d: Dossier) -> tuple[DossierEntry, ...]:
+    """Every entry of an opened 廉政档案 (its first page, then the rest)."""
+    out, key = list(d.entries), d.next_key
+    while key is not None:
+        more, key = dossier_more(s, d.person.id, key, limit=2000)
+        out += more
+    return tuple(out)

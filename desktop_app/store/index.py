@@ -70,7 +70,7 @@ class Derived:
     status: str
     voided: int
     updated_at: str
-    links: list[tuple[str, str, str, str]]               # person_id, family, id, field
+    links: list[tuple]            # person_id, family, id, field, voided, main date ('' if none)
     deadlines: list[tuple]                                # deadline table rows
 
     @property
@@ -82,10 +82,12 @@ class Derived:
 def derived(names: Names, fam: Family, row: dict[str, Any], due: list[DueItem]) -> Derived:
     rid = row["id"]
     title, body = search_text(names, fam, row)
-    links = [(pid, fam.name, rid, f.name) for f in fam.person_fields
+    # the 廉政档案 reads a person's links in date order straight off the primary key
+    voided, day = row["voided"], row.get(fam.date_field) or ""
+    links = [(pid, fam.name, rid, f.name, voided, day) for f in fam.person_fields
              for pid in _ids(f.kind, row.get(f.name))]
     if fam.name == "person":
-        links.append((rid, "person", rid, "self"))
+        links.append((rid, "person", rid, "self", voided, day))
     final = not workflows()[fam.workflow].transitions.get(row["status"], ("open",))
     active = int(not row["voided"] and not final)
     deadlines = [(fam.name, rid, d.kind, d.label, d.due.isoformat(),
@@ -154,8 +156,8 @@ def grams(title: str, body: str, family: str) -> str:
 INSERT_INDEX = ("INSERT INTO record_index (rowid, family, id, title, body, main_date, status,"
                 " voided, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 INSERT_GRAMS = "INSERT INTO record_grams (rowid, grams) VALUES (?, ?)"
-INSERT_LINK = ("INSERT OR IGNORE INTO record_link (person_id, family, id, field)"
-               " VALUES (?, ?, ?, ?)")
+INSERT_LINK = ("INSERT OR IGNORE INTO record_link (person_id, family, id, field, voided,"
+               " main_date) VALUES (?, ?, ?, ?, ?, ?)")
 INSERT_DEADLINE = ("INSERT INTO deadline (family, id, kind, label, due_date, done_date, active)"
                    " VALUES (?, ?, ?, ?, ?, ?, ?)")
 

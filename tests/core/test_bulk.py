@@ -28,7 +28,7 @@ def _content(folder):
     out["index"] = c.execute("SELECT family, id, title, body, main_date, status, voided"
                              " FROM record_index ORDER BY family, id").fetchall()
     out["day"] = c.execute("SELECT family, id, rowid >> 18 FROM record_index ORDER BY 1, 2").fetchall()
-    out["link"] = c.execute("SELECT * FROM record_link ORDER BY 1, 2, 3, 4").fetchall()
+    out["link"] = c.execute("SELECT * FROM record_link ORDER BY 1, 2, 3, 4, 5, 6").fetchall()
     out["deadline"] = c.execute("SELECT * FROM deadline ORDER BY 1, 2, 3").fetchall()
     out["audit"] = c.execute("SELECT seq, actor, action, family, record_id, detail FROM audit_log"
                              " ORDER BY seq").fetchall()

@@ -8,6 +8,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from desktop_app.domain.registry import FAMILIES
+from desktop_app.services import queries
 
 from ui.pages.navigation import DOSSIER
 
@@ -153,3 +157,39 @@ def test_documents_and_attachments_are_not_typed_in(window):
         assert not page.new_button.isEnabled()
         page.new_record()
     assert len(open_dialogs()) == before
+
+
+def test_dossier_pages_in_as_the_table_scrolls(window, ctx, qtbot, monkeypatch, tmp_path, answers):
+    """A 廉政档案 opens with its first page; pressing Ctrl+End in the table brings
+    the next pages until every record is there, in date order, with the counts
+    per category in the note; the PDF holds every record, not only those shown."""
+    import pdfplumber
+    from desktop_app.store import dossier as dossier_store
+    monkeypatch.setattr(dossier_store, "PAGE", 4)
+    person = _someone_with_records(ctx)
+    page = window.show_page(DOSSIER)
+    page.show_person(person)
+    d = page.dossier
+    assert d.total > 8 and d.next_key is not None
+    s = ctx.open_session()
+    try:
+        want = [(e.family, e.id) for e in queries.dossier_entries(s, d)]
+    finally:
+        s.close()
+    assert len(want) == d.total
+    answers.save_file = tmp_path / "部分.pdf"
+    qtbot.mouseClick(page.pdf_button, Qt.MouseButton.LeftButton)
+    with pdfplumber.open(answers.save_file) as pdf:
+        text = "".join(p.extract_text() or "" for p in pdf.pages)
+    assert f"共 {d.total} 条" in text
+    table = page.table
+    table.setFocus()
+    while page.model.rowCount() < d.total:
+        before = page.model.rowCount()
+        QTest.keyClick(table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: page.model.rowCount() > before or page.model.rowCount() == d.total)
+    assert [page.model.payload(i) for i in range(page.model.rowCount())] == want
+    assert not page.model.canFetchMore()
+    label = FAMILIES[next(iter(d.counts))].label
+    assert f"共 {d.total} 条" in page.note.text() and label in page.note.text()
+    assert person == d.person.id

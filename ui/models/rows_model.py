@@ -4,7 +4,7 @@ optional payload (e.g. ``(family, id)``) and warning level."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
@@ -64,3 +64,33 @@ class RowsModel(QAbstractTableModel):
 
     def payload(self, row: int) -> Any:
         return self.rows[row].payload if 0 <= row < len(self.rows) else None
+
+
+class PagedRowsModel(RowsModel):
+    """A RowsModel whose further rows come a page at a time when the view is
+    scrolled to its end (Qt's ``fetchMore``): ``fetcher()`` is asked for the next
+    page, which arrives through ``append_rows``."""
+
+    def __init__(self, headers: Sequence[str], parent=None, level_column: int = 0):
+        super().__init__(headers, parent, level_column)
+        self.fetcher: Callable[[], None] | None = None
+        self.loading = False
+
+    def set_rows(self, rows: Sequence[Row], fetcher: Callable[[], None] | None = None) -> None:
+        self.fetcher, self.loading = fetcher, False
+        super().set_rows(rows)
+
+    def append_rows(self, rows: Sequence[Row], fetcher: Callable[[], None] | None) -> None:
+        self.fetcher, self.loading = fetcher, False
+        if rows:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
+            self.rows.extend(rows)
+            self.endInsertRows()
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and self.fetcher is not None and not self.loading
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        if self.canFetchMore(parent):
+            self.loading = True
+            self.fetcher()

@@ -21,8 +21,9 @@ CREATE INDEX record_index_updated ON record_index (updated_at);
 CREATE VIRTUAL TABLE record_grams USING fts5(
     grams, content='', detail='none', columnsize=0, tokenize='ascii');
 CREATE TABLE record_link (
-    person_id TEXT NOT NULL, family TEXT NOT NULL, id TEXT NOT NULL, field TEXT NOT NULL,
-    PRIMARY KEY (person_id, family, id, field)) WITHOUT ROWID;
+    person_id TEXT NOT NULL, voided INTEGER NOT NULL, main_date TEXT NOT NULL,
+    family TEXT NOT NULL, id TEXT NOT NULL, field TEXT NOT NULL,
+    PRIMARY KEY (person_id, voided, main_date, family, id, field)) WITHOUT ROWID;
 CREATE INDEX record_link_record ON record_link (family, id);
 CREATE TABLE deadline (
     family TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
