@@ -71,13 +71,19 @@ def main() -> int:
     rows.append(("工作台本季度数量 + 最近修改",
                  med(timed(lambda: (lookup.quarter_counts(s), lookup.recent_changes(s, 30)), 5)),
                  100, ""))
-    rows.append(("临期/逾期全表（命令行 summary）", med(timed(lambda: queries.due_list(s), 3)), None,
+    rows.append(("命令行 summary（各类数量、各级数量、各列最早 30 项）",
+                 med(timed(lambda: queries.summary(s), 5)), 100, ""))
+    rows.append(("临期/逾期全表（summary --all）", med(timed(lambda: queries.due_list(s), 3)), None,
                  f"{sum(counts.values())} 项"))
-    people = s.conn.execute("SELECT person_id, count(*) c FROM record_link GROUP BY person_id"
-                            " ORDER BY c DESC").fetchall()
+    people = s.conn.execute("SELECT person_id, count(*) c FROM record_link WHERE field != 'self'"
+                            " GROUP BY person_id ORDER BY c DESC").fetchall()
     for what, (person, n) in (("记录最多的人", people[0]), ("记录数居中的人", people[len(people) // 2])):
-        rows.append((f"廉政档案（{what}）", med(timed(lambda: queries.dossier(s, person), 5)), None,
-                     f"{n} 条记录"))
+        rows.append((f"廉政档案首屏：人员、各类数量、前 200 条（{what}）",
+                     med(timed(lambda: queries.dossier(s, person), 5)), 100, f"{n} 条记录"))
+        d = queries.dossier(s, person)
+        if d.next_key:
+            rows.append((f"廉政档案下一页 200 条（{what}）",
+                         med(timed(lambda: queries.dossier_more(s, person, d.next_key), 5)), 20, ""))
     total = sum(queries.summary(s)["counts"].values())
     s.close()
     print(f"数据目录 {folder}，记录 {total} 条")

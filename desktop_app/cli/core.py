@@ -22,6 +22,7 @@ def register(sub) -> None:
     c.set_defaults(handler=demo)
     c = sub.add_parser("summary", help="各类记录数和临期、逾期清单")
     c.add_argument("--json", action="store_true")
+    c.add_argument("--all", action="store_true", help="列出全部临期、逾期项（默认各列最早的 30 项）")
     c.set_defaults(handler=summary)
     c = sub.add_parser("search", help="在所有记录中搜索")
     c.add_argument("text")
@@ -89,7 +90,7 @@ def summary(args) -> int:
     from desktop_app.services import queries
     s = session_for(args)
     try:
-        result = queries.summary(s)
+        result = queries.summary(s, rows=None if args.all else queries.SUMMARY_ROWS)
     finally:
         s.close()
     if args.json:
@@ -99,8 +100,10 @@ def summary(args) -> int:
     for name, n in result["counts"].items():
         out(f"  {FAMILIES[name].label}：{n}")
     for key, title in (("overdue", "已逾期"), ("due_soon", "临期（含今日到期）")):
-        out(f"{title}：{len(result[key])} 项")
-        for item in result[key][:30]:
+        total = result[f"{key}_total"]
+        shown = "" if len(result[key]) == total else f"，列出最早的 {len(result[key])} 项（--all 列出全部）"
+        out(f"{title}：{total} 项{shown}")
+        for item in result[key]:
             guess = "（该年无节假日表，按周末估算）" if item.get("estimated") else ""
             out(f"  {item['due_date']}{guess}  {item['family_label']}·{item['label']}  {item['title']}")
     return 0

@@ -75,11 +75,24 @@ def _due_item(s: Session, dates: q.LevelDates, limits: Thresholds, r) -> DueItem
 
 
 def due_list(s: Session) -> list[DueItem]:
-    """Everything overdue, due today or due within the yellow threshold (all of it:
-    the command line's summary; the dashboard reads ``due_counts`` and ``due_page``)."""
+    """Everything overdue, due today or due within the yellow threshold, all of it
+    (``summary --all``; the dashboard and ``summary`` read counts and pages)."""
     authz.require(s, Permission.READ_RECORD)
+    return _due_items(s, None, None)
+
+
+def _due_items(s: Session, level: str | None, limit: int | None) -> list[DueItem]:
+    """The first ``limit`` unmet deadlines of a level (None: all), page by page."""
     dates, limits = level_dates(s), thresholds(s)
-    return [_due_item(s, dates, limits, r) for r in q.open_deadlines(s.conn, dates.cutoff)]
+    out: list[DueItem] = []
+    key = None
+    while limit is None or len(out) < limit:
+        want = q.PAGE * 10 if limit is None else min(q.PAGE, limit - len(out))
+        rows, key = q.due_page(s.conn, dates, level, after=key, limit=want)
+        out += [_due_item(s, dates, limits, r) for r in rows]
+        if key is None:
+            break
+    return out
 
 
 def due_counts(s: Session) -> dict[Level, int]:
@@ -99,13 +112,22 @@ def due_page(s: Session, level: Level | None = None, *, after: tuple | None = No
     return [_due_item(s, dates, limits, r) for r in rows], key
 
 
-def summary(s: Session) -> dict:
+SUMMARY_ROWS = 30
+
+
+def summary(s: Session, *, rows: int | None = SUMMARY_ROWS) -> dict:
+    """The records of each category, how many deadlines are overdue and due soon
+    (today or within the yellow threshold), and the first ``rows`` of each, in
+    due order (None: every one). Counts and rows are indexed queries; the
+    working days left are worked out for the rows returned only."""
     authz.require(s, Permission.READ_RECORD)
     counts = q.family_counts(s.conn)
-    due = due_list(s)
+    levels = due_counts(s)
     return {"counts": {name: counts.get(name, 0) for name in FAMILIES},
-            "due_soon": [d.to_json() for d in due if d.level is not Level.RED],
-            "overdue": [d.to_json() for d in due if d.level is Level.RED]}
+            "overdue_total": levels[Level.RED],
+            "due_soon_total": levels[Level.ORANGE] + levels[Level.YELLOW],
+            "due_soon": [d.to_json() for d in _due_items(s, "soon", rows)],
+            "overdue": [d.to_json() for d in _due_items(s, "red", rows)]}
 
 
 def search(s: Session, text: str, *, families: list[str] | None = None,

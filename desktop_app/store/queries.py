@@ -156,7 +156,8 @@ def count(conn: sqlite3.Connection, fam: Family, flt: ListFilter = ListFilter(),
 
 _LEVEL_RANGE = {None: "d.due_date <= :cutoff", "red": "d.due_date < :today",
                 "orange": "d.due_date = :today",
-                "yellow": "d.due_date > :today AND d.due_date <= :cutoff"}
+                "yellow": "d.due_date > :today AND d.due_date <= :cutoff",
+                "soon": "d.due_date >= :today AND d.due_date <= :cutoff"}   # orange and yellow
 
 
 # The partial index holds active and done_date as leading columns too (constants
@@ -178,7 +179,8 @@ def due_counts(conn: sqlite3.Connection, levels: LevelDates) -> dict[str, int]:
 
 def due_page(conn: sqlite3.Connection, levels: LevelDates, level: str | None = None, *,
              after: tuple | None = None, limit: int = PAGE) -> tuple[list[sqlite3.Row], tuple | None]:
-    """One page of unmet deadlines of a level (None: all three), earliest first, and
+    """One page of unmet deadlines of a level (None: all three; "soon": orange and
+    yellow), earliest first, and
     the key of the next page. The partial index holds (due_date, family, id, kind)
     in this order, so a page reads only its own rows."""
     where = ["d.active = 1", "d.done_date IS NULL", _LEVEL_RANGE[level]]
@@ -220,8 +222,11 @@ def dated_counts(conn: sqlite3.Connection, start: date, end: date) -> dict[str, 
 
 
 def family_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    return {r[0]: r[1] for r in conn.execute(
-        "SELECT family, count(*) FROM record_index WHERE voided = 0 GROUP BY family")}
+    """Records (not voided) of each family: a count over one of each family's
+    indexes, which carry ``voided`` (no row is read; grouping ``record_index``
+    read every wide index row: 5.7 s at a million records)."""
+    return {name: conn.execute(f"SELECT count(*) FROM {name} WHERE voided = 0").fetchone()[0]
+            for name in FAMILIES}
 
 
 def recent_changes(conn: sqlite3.Connection, limit: int = 20) -> list[sqlite3.Row]:

@@ -68,9 +68,16 @@ def test_demo_summary_search_dossier_check(demo_dir, capsys, admin_args):
     code, out, _ = run(capsys, "--data-dir", demo_dir, *user, "summary", "--json")
     assert code == 0
     summary = json.loads(out)
-    assert set(summary) == {"counts", "due_soon", "overdue"}
+    assert set(summary) == {"counts", "due_soon", "overdue", "due_soon_total", "overdue_total"}
     assert summary["counts"]["unit"] >= 20 and summary["counts"]["person"] >= 150
     assert summary["overdue"] and summary["due_soon"]
+    assert len(summary["overdue"]) == min(30, summary["overdue_total"])
+    code, out, _ = run(capsys, "--data-dir", demo_dir, *user, "summary", "--json", "--all")
+    everything = json.loads(out)
+    assert len(everything["overdue"]) == everything["overdue_total"] > 30
+    assert everything["overdue"][:30] == summary["overdue"]
+    code, out, _ = run(capsys, "--data-dir", demo_dir, *user, "summary")
+    assert f"已逾期：{summary['overdue_total']} 项，列出最早的 30 项（--all 列出全部）" in out
     code, out, _ = run(capsys, "--data-dir", demo_dir, *user, "search", "约谈", "--json")
     hits = json.loads(out)
     assert code == 0 and hits and {"family", "id", "title"} <= set(hits[0])
