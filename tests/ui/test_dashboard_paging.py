@@ -38,3 +38,27 @@ def test_cards_count_all_and_pages_load_on_demand(window, ctx, qtbot, monkeypatc
     opened = ctx.record_windows.all()
     assert len(opened) == 1 and opened[0].record.id == dash.due_model.rows[0].payload[1]
     close_window(opened[0])
+
+
+def test_due_table_pages_in_as_it_scrolls(window, ctx, qtbot, monkeypatch):
+    """Like every list, the due table brings its next page when scrolled to the
+    end (Ctrl+End through real key events) until the whole list is there."""
+    from PySide6.QtTest import QTest
+    monkeypatch.setattr(store_queries, "PAGE", 5)
+    dash = window.pages["dashboard"]
+    with qtbot.waitSignal(dash.loaded, timeout=10_000):
+        qtbot.mouseClick(next(b for b in dash.findChildren(type(dash.more)) if b.text() == "刷新"),
+                         Qt.MouseButton.LeftButton)
+    s = ctx.open_session()
+    try:
+        full = [d.id for d in queries.due_list(s)]
+    finally:
+        s.close()
+    model, table = dash.due_model, dash.due_table
+    table.setFocus()
+    while model.rowCount() < len(full):
+        before = model.rowCount()
+        QTest.keyClick(table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: model.rowCount() > before)
+    assert [r.payload[1] for r in model.rows] == full
+    assert not model.canFetchMore() and not dash.more.isVisibleTo(dash)

@@ -14,7 +14,7 @@ from desktop_app.domain.registry import FAMILIES
 from desktop_app.services import lookup, queries
 from ui import style
 from ui.columns import cn_date
-from ui.models.rows_model import PAYLOAD_ROLE, Row, RowsModel
+from ui.models.rows_model import PAYLOAD_ROLE, PagedRowsModel, Row, RowsModel
 from ui.widgets.date_edit import WEEKDAYS
 from ui.widgets.table import make_table, on_open, set_widths
 
@@ -139,7 +139,8 @@ class DashboardPage(QWidget):
         self.more.clicked.connect(self.load_more)
         row.addWidget(self.more)
         v.addLayout(row)
-        self.due_model = RowsModel(("预警", "到期日", "剩余工作日", "类别", "期限", "事项"), self)
+        # the rest of the list comes a page at a time as the table is scrolled (or 更多…)
+        self.due_model = PagedRowsModel(("预警", "到期日", "剩余工作日", "类别", "期限", "事项"), self)
         self.due_table = make_table(box)
         self.due_table.setModel(self.due_model)
         set_widths(self.due_table, [64, 92, 76, 84, 96, 300], stretch=5)
@@ -219,12 +220,17 @@ class DashboardPage(QWidget):
 
     def _show_due(self, items: list, more: tuple | None, append: bool = False) -> None:
         rows = [_due_row(d) for d in items]
-        self.due_model.set_rows(self.due_model.rows + rows if append else rows)
+        fetcher = self.load_more if more is not None else None
+        if append:
+            self.due_model.append_rows(rows, fetcher)
+        else:
+            self.due_model.set_rows(rows, fetcher)
         self.due_key = more
         self.more.setVisible(more is not None)
 
     def load_more(self) -> None:
         if self.due_key is not None:
+            self.due_model.loading = True         # one request at a time (scroll or 更多…)
             self.ctx.jobs.run(load_due_page(self.level_shown, self.due_key), key=("due", id(self)),
                               on_done=lambda page: self._show_due(*page, append=True))
 
