@@ -3,7 +3,9 @@
 A remote row is stored as it came — its ``_origin``/``_counter``/``_hlc`` are kept, only
 ``_vv`` may be the merged maximum — never re-stamped, so that both offices hold the
 same bytes.  Like a local write it gets its search, link and deadline rows
-(``store.index.reindex``) and an audit entry, in the caller's transaction.
+(``store.index.reindex``) and an audit entry, in the caller's transaction.  A record
+new to this database is written in batches (``apply_new.NewRows``, the same rows);
+``flush`` writes the batch, and every other write here flushes first.
 """
 from __future__ import annotations
 
@@ -18,10 +20,12 @@ from desktop_app.store.index import reindex
 from desktop_app.store.records import decoded_values, observe_ledger_no
 
 from . import shared
+from .apply_new import Names, NewRows
 from .rows import columns, to_db
 from .scope import CONFLICT_TABLE, SHARED_TABLE
 
 RESULT_LABELS = {"new": "新增", "forward": "更新", "merge": "合并", "conflict": "冲突"}
+NEW_BATCH = 2000       # new records per batch (0: one at a time, as before issue 14)
 
 
 class Writer:
@@ -33,6 +37,13 @@ class Writer:
         self.package_id, self.sender, self.calendar = package_id, sender, calendar
         self.calendar_changed = False
         self._sql: dict[tuple[str, bool], str] = {}
+        self.names = Names(conn)
+        self.new_rows = NewRows(conn, self.names, NEW_BATCH) if NEW_BATCH > 0 else None
+
+    def flush(self) -> None:
+        """Write the pending new records (before anything else reads or writes)."""
+        if self.new_rows is not None:
+            self.new_rows.flush()
 
     def _statement(self, table: str, exists: bool) -> str:
         key = (table, exists)
@@ -58,26 +69,36 @@ class Writer:
               conflict_id: str | None = None) -> None:
         """Store one merged row (``wire``: the decision's row)."""
         if table == SHARED_TABLE:
+            self.flush()
             shared.put(self.conn, wire, project=True)
             self.calendar_changed = True
             return
         row = to_db(table, wire)
-        self._upsert(table, row, exists)
         if table == CONFLICT_TABLE:
+            self.flush()
+            self._upsert(table, row, exists)
             return
-        fam = FAMILIES[table]
-        reindex(self.conn, fam, row, due_items(fam, decoded_values(fam, row), self.calendar))
-        observe_ledger_no(self.conn, row.get("ledger_no"))
         detail = {"package": self.package_id, "from": self.sender,
                   "result": RESULT_LABELS.get(action, action),
                   "version": f"{wire['_origin']}:{wire['_counter']}"}
         if conflict_id:
             detail["conflict"] = conflict_id
-        audit.append(self.conn, ts=self.ts, actor=self.user, action="导入", family=table,
+        entry = (self.ts, self.user, "导入", table, wire["id"], detail)
+        if not exists and self.new_rows is not None:
+            self.new_rows.add(table, row, self.calendar, entry)
+            return
+        self.flush()
+        self.names.seen(table, row, pending=False)
+        self._upsert(table, row, exists)
+        fam = FAMILIES[table]
+        reindex(self.conn, fam, row, due_items(fam, decoded_values(fam, row), self.calendar))
+        observe_ledger_no(self.conn, row.get("ledger_no"))
+        audit.append(self.conn, ts=entry[0], actor=entry[1], action=entry[2], family=table,
                      record_id=wire["id"], detail=detail)
 
     def add_conflict(self, conflict: dict[str, Any]) -> bool:
         """Insert a conflict row unless that very conflict is already recorded."""
+        self.flush()
         row = to_db(CONFLICT_TABLE, conflict)
         cols = columns(CONFLICT_TABLE)
         cur = self.conn.execute(

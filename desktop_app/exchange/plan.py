@@ -284,6 +284,8 @@ def walk(s: Session, contents: ArchiveContents, *, sender: str, rel: Relation, s
                 steps.report(done, total, "正在导入记录…" if writer else "正在检查记录…")
             w.row(table, wire)
             done += 1
+        if writer is not None:
+            writer.flush()
         if table == SHARED_TABLE and writer is not None and writer.calendar_changed:
             writer.calendar = load_calendar(s.conn)
             _recompute_own(s, writer.calendar)

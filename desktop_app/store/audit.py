@@ -97,16 +97,29 @@ def append(conn: sqlite3.Connection, *, ts: str, actor: str, action: str,
            family: str | None = None, record_id: str | None = None,
            detail: dict | None = None) -> int:
     """Append one entry; call inside the transaction of the change it records."""
-    last, prev = head(conn)
-    seq = last + 1
-    text, full = texts(detail, action)
-    digest = entry_hash(prev, seq, ts, actor, action, family, record_id, full)
-    conn.execute(
+    return append_many(conn, [(ts, actor, action, family, record_id, detail)])
+
+
+def append_many(conn: sqlite3.Connection,
+                entries: list[tuple[str, str, str, str | None, str | None, dict | None]]) -> int:
+    """Append ``(ts, actor, action, family, record_id, detail)`` entries in order, chained
+    and stored exactly as one ``append`` after another would (one statement for all of
+    them: an import's new records).  Returns the last seq; call inside the change's
+    transaction."""
+    seq, prev = head(conn)
+    rows = []
+    for ts, actor, action, family, record_id, detail in entries:
+        seq += 1
+        text, full = texts(detail, action)
+        prev = entry_hash(prev, seq, ts, actor, action, family, record_id, full)
+        rows.append((seq, ts, actor, action, family, record_id, text, bytes.fromhex(prev)))
+    if not rows:
+        return seq
+    conn.executemany(
         "INSERT INTO audit_log (seq, ts, actor, action, family, record_id, detail, hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (seq, ts, actor, action, family, record_id, text, bytes.fromhex(digest)))
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('audit_head', ?)",
-                 (f"{seq}:{digest}",))
+                 (f"{seq}:{prev}",))
     return seq
 
 

@@ -135,21 +135,36 @@ class RowidAllocator:
         raise AssertionError("unreachable")
 
 
+class _Hex(dict):
+    """Characters' code points in hex, remembered (a bounded number of them)."""
+    def __missing__(self, ch: str) -> str:
+        code = f"{ord(ch):x}"
+        if len(self) < 65536:
+            self[ch] = code
+        return code
+
+
+_HEX = _Hex()
+
+
+def _add_grams(text: str, out: set[str]) -> None:
+    for word in text.split():            # str.split() splits where ch.isspace()
+        codes = [_HEX[ch] for ch in word]
+        out.update(["u" + c for c in codes])
+        if len(codes) > 1:
+            out.update([f"b{a}g{b}" for a, b in zip(codes, codes[1:])])
+
+
 def grams(title: str, body: str, family: str) -> str:
     """The gram index's tokens for one record: every character and every pair of
     adjacent characters of its title and body, the title's again with a 't' in
     front (title hits rank first), and the family."""
     out = {"f" + family.replace("_", "")}
-    for prefix, text in (("", title), ("", body), ("t", title)):
-        prev = None
-        for ch in text:
-            if ch.isspace():
-                prev = None
-                continue
-            out.add(f"{prefix}u{ord(ch):x}")
-            if prev is not None:
-                out.add(f"{prefix}b{ord(prev):x}g{ord(ch):x}")
-            prev = ch
+    in_title: set[str] = set()
+    _add_grams(title, in_title)
+    _add_grams(body, out)
+    out |= in_title
+    out.update(["t" + g for g in in_title])
     return " ".join(out)
 
 
@@ -184,9 +199,12 @@ def reindex(conn: sqlite3.Connection, fam: Family, row: dict[str, Any],
 
 
 def insert_many(conn: sqlite3.Connection, items: Iterable[Derived]) -> None:
-    """Derived rows of records new to the database, in one go (the bulk loader)."""
+    """Derived rows of records new to the database, in one go (the bulk loader, an
+    import's new records).  Rowids are taken in the order given, then written in rowid
+    order: the gram index flushes its pending terms to a new segment whenever a rowid
+    is lower than the one before (sorted, a batch takes a third of the time)."""
     alloc = RowidAllocator(conn)
-    rows = [(alloc.take(d.main_date), d) for d in items]
+    rows = sorted(((alloc.take(d.main_date), d) for d in items), key=lambda r: r[0])
     conn.executemany(INSERT_INDEX, [(rowid, *d.index_row) for rowid, d in rows])
     conn.executemany(INSERT_GRAMS, [(rowid, grams(d.title, d.body, d.family)) for rowid, d in rows])
     conn.executemany(INSERT_LINK, [link for _, d in rows for link in d.links])
