@@ -57,3 +57,34 @@ def test_typing_replaces_rows_in_one_reset(threaded, qtbot, monkeypatch):
     assert [model.record_at(i).id for i in range(model.rowCount())] == want_ids
     assert model.total == want_total and resets == [len(want_ids)] and inserts == []
     assert f"{want_total}" in page.count_label.text()
+
+
+def test_no_count_for_half_typed_words(threaded, qtbot, monkeypatch):
+    """The count follows the rows only when no newer query came meanwhile: a
+    word typed character by character is counted once, for the whole word."""
+    page = ListPage(threaded, "talk")
+    qtbot.addWidget(page)
+    page.show()
+    model = page.model
+    qtbot.waitUntil(lambda: model.total is not None and not model.loading)
+    want_ids, want_total = _expected(threaded, "约谈")
+    counted, real = [], queries.count_records
+
+    def count(s, family, flt):
+        counted.append(flt.text)
+        return real(s, family, flt)
+    monkeypatch.setattr(queries, "count_records", count)
+    model._count_timer.setInterval(600_000)          # the clerk keeps typing
+    type_text(qtbot, page.filters.search, "约")
+    qtbot.waitUntil(lambda: model.flt.text == "约" and not model.loading)
+    assert model._count_timer.isActive() and model.total is None
+    gate, load = threading.Event(), listing.load_page
+    monkeypatch.setattr(listing, "load_page", lambda *a, **kw: gate.wait(30) and load(*a, **kw))
+    type_text(qtbot, page.filters.search, "谈")
+    qtbot.waitUntil(lambda: model.flt.text == "约谈" and model.loading)
+    assert not model._count_timer.isActive()          # the count of 约 is not coming
+    model._count_timer.setInterval(1)                 # … and the clerk stops typing
+    gate.set()
+    qtbot.waitUntil(lambda: model.total is not None)
+    assert counted == ["约谈"] and model.total == want_total
+    assert [model.record_at(i).id for i in range(model.rowCount())] == want_ids
