@@ -238,9 +238,11 @@ class PartQuery:
         sql = f"EXISTS (SELECT 1 FROM deadline d WHERE d.family = ? AND d.id = {alias}.id"
         self.params.append(fam.name)
         kinds = arg.get("kinds") or []
-        if kinds:
-            sql += f" AND d.kind IN ({','.join('?' * len(kinds))})"
-            self.params += kinds
+        if len(kinds) == 1:
+            sql += " AND d.kind = ?"
+        elif kinds:     # one search for the record's few deadlines, not one per kind
+            sql += f" AND +d.kind IN ({','.join('?' * len(kinds))})"
+        self.params += kinds
         if arg["state"] == "overdue":
             self.params.append(self.scope.as_of.isoformat())
         return f"{sql} AND {state})"

@@ -2,6 +2,7 @@
 each figure drills down to."""
 from __future__ import annotations
 
+import functools
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
@@ -83,6 +84,9 @@ class ReportResult:
 
 
 def _register_functions(conn: sqlite3.Connection, calendar) -> None:
+    # one report's pairs of days repeat (a year holds ~100k letters, far fewer distinct
+    # pairs): remembered for this run only, so a changed holiday calendar counts next time
+    @functools.lru_cache(maxsize=65536)
     def workdays(a, b):
         if not a or not b:
             return None
