@@ -69,11 +69,10 @@ def logical_text(stored: str, action: str) -> str | None:
         return stored
     try:
         value = read_detail(stored)
-        if not isinstance(value, dict) or stored_detail(value, action) != stored:
-            return None
+        compact, full = texts(value, action) if isinstance(value, dict) else (None, None)
     except ValueError:
         return None
-    return _canonical(value)
+    return full if compact == stored else None
 
 
 def hex_hash(stored) -> str:
