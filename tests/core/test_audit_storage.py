@@ -36,6 +36,11 @@ def test_a_creation_is_stored_compactly_and_read_back_as_appended(session, perso
     assert entry.detail["changes"]["reason"] == [None, "事由"]
     assert entry.hash == row["hash"].hex()
     assert audit.verify(session.conn) == []
+    # the filters that read the stored text still find it: a value, the record's 台账编号
+    found = audit_view.search(session, AuditFilter(text="事由", action="新建"))
+    assert [e.record_id for e in found] == [rec.id]
+    by_ledger = audit_view.search(session, AuditFilter(record=rec.ledger_no))
+    assert {e.record_id for e in by_ledger} == {rec.id}
 
 
 def test_an_edit_keeps_its_before_and_after_pairs(session, person):
