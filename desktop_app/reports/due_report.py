@@ -46,15 +46,19 @@ def due_items(s, defn, result) -> list[dict]:
     names = dict(s.conn.execute("SELECT code, name FROM office").fetchall())
     scope_office = result.scope.office
     items = []
+    by_day: dict[str, tuple] = {}          # (days left, level) of each due day, worked out once
     for fam_name, rid, label, due, title in rows:
         office, unit = owners.get(rid, (None, ""))
         if scope_office and office != scope_office:
             continue
-        due_d = date.fromisoformat(due)
-        level = warning_level(due_d, as_of, s.calendar, limits)
+        if due not in by_day:
+            due_d = date.fromisoformat(due)
+            by_day[due] = (s.calendar.working_days_left(as_of, due_d),
+                           warning_level(due_d, as_of, s.calendar, limits))
+        days, level = by_day[due]
         items.append({"family": fam_name, "id": rid, "family_label": FAMILIES[fam_name].label,
                       "title": title, "label": label, "due_date": due,
-                      "days": s.calendar.working_days_left(as_of, due_d), "level": level.value,
+                      "days": days, "level": level.value,
                       "level_label": level.label, "unit": unit,
                       "office": names.get(office, office or "")})
     group = {"unit": "unit", "office": "office"}.get(result.by, "family_label")
