@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -40,6 +39,7 @@ from .archive_read import ArchiveContents, iter_jsonl
 from .meter import Steps
 from .refs import RefCheck
 from .rows import check_wire, data_part, list_items, row_id, to_db, to_wire
+from .spill import LedgerNumbers, PackageIds
 from .scope import (CONFLICT_TABLE, FAMILY_TABLES, SHARED_TABLE, SYNC_TABLES, Relation,
                     may_send, refusal)
 from .wire import SCHEMA_VERSION, upcast
@@ -88,11 +88,10 @@ class _Walk:
         self.contents, self.sender, self.rel, self.schema = contents, sender, rel, schema
         self.steps, self.writer = steps, writer
         self.tally = Tally()
-        self.seen: dict[str, dict[str, str]] = defaultdict(dict)   # table -> id -> owner
-        self.owners: dict[str, str] = {}
+        self.seen = PackageIds()                 # the package's ids and their owners
         self.refs = RefCheck(self.conn, self.seen, self.tally.reject)
         self.blobs_used: set[str] = set()
-        self.ledger: dict[str, dict[str, dict]] = {}
+        self.ledger = LedgerNumbers()
         self.now_ms = int(s.now().timestamp() * 1000)
         self.hlc_cap = format_hlc(self.now_ms + MAX_FUTURE_MS, 99999)
         row = self.conn.execute("SELECT counter FROM node WHERE instance_id = ?",
@@ -140,11 +139,9 @@ class _Walk:
                 self._record_conflict(decision.conflict)
 
     def _refused(self, table: str, wire: dict) -> str | None:
-        rid = wire["id"]
-        if rid in self.seen[table]:
+        rid, owner = wire["id"], wire["owner_office"]
+        if not self.seen.add(table, rid, owner):
             return "同一记录在数据包中出现两次"
-        owner = wire["owner_office"]
-        self.seen[table][rid] = self.owners.setdefault(owner, owner)
         target = wire["tbl"] if table == CONFLICT_TABLE else table
         if not may_send(self.rel, self.sender, self.me, owner, target):
             return refusal(owner, self.sender, target)
@@ -164,7 +161,7 @@ class _Walk:
     def _conflict_owner(self, wire: dict) -> str | None:
         """A conflict only on a record of the partition it names (item 4)."""
         table, rid = wire["tbl"], wire["record_id"]
-        owner = self.seen[table].get(rid)
+        owner = self.seen.owner(table, rid)
         if owner is None:
             row = self.conn.execute(f"SELECT owner_office FROM {table} WHERE id = ?",
                                     (rid,)).fetchone()
@@ -214,14 +211,15 @@ class _Walk:
         number = wire.get("ledger_no")
         if not number or not FAMILIES[table].ledger_prefix:
             return
-        known = self.ledger.get(table)
-        if known is None:
-            known = self.ledger[table] = {r["ledger_no"]: dict(r) for r in self.conn.execute(
-                f"SELECT id, ledger_no, owner_office, created_at, created_by FROM {table}"
-                " WHERE ledger_no IS NOT NULL")}
-        other = known.get(number)
+        if table not in self.ledger.loaded:
+            self.ledger.loaded.add(table)
+            for r in self.conn.execute(
+                    f"SELECT id, ledger_no, owner_office, created_at, created_by FROM {table}"
+                    " WHERE ledger_no IS NOT NULL"):
+                self.ledger.put(table, r)
+        other = self.ledger.get(table, number)
         if other is None or other["id"] == wire["id"]:
-            known[number] = {k: wire[k] for k in merge.KEY_COLUMNS}
+            self.ledger.put(table, wire)
             return
         conflict = merge.duplicate_key_row(table, other, wire)
         exists = self.conn.execute("SELECT 1 FROM sync_conflict WHERE id = ?",
@@ -244,6 +242,10 @@ class _Walk:
                 "conflict_id": conflict["id"]})
 
     # -- once the package is known
+    def close(self) -> None:
+        self.seen.close()
+        self.ledger.close()
+
     def check_references(self) -> None:
         self.refs.finish()
         for sha in sorted(set(self.contents.attachments) - self.blobs_used)[:MAX_LISTED]:
@@ -269,31 +271,34 @@ def walk(s: Session, contents: ArchiveContents, *, sender: str, rel: Relation, s
          steps: Steps, writer: Writer | None = None) -> Tally:
     """Dry run (``writer`` None) or apply; see module docstring."""
     w = _Walk(s, contents, sender, rel, schema, steps, writer)
-    for table in contents.records:
-        if table not in SYNC_TABLES:
-            w.tally.reject(table, "-", "本程序不认识这个数据表")
-    total = sum(contents.manifest["counts"].get(t, 0) for t in SYNC_TABLES)
-    done = 0
-    for table in SYNC_TABLES:
-        path: Path | None = contents.records.get(table)
-        if path is None:
-            w.refs.table_done(table)
-            continue
-        for wire in (staged_rows(path) if writer else iter_jsonl(path)):
-            if done % 1000 == 0:
-                steps.report(done, total, "正在导入记录…" if writer else "正在检查记录…")
-            w.row(table, wire)
-            done += 1
-        if writer is not None:
-            writer.flush()
-        if table == SHARED_TABLE and writer is not None and writer.calendar_changed:
-            writer.calendar = load_calendar(s.conn)
-            _recompute_own(s, writer.calendar)
-            refresh_deadlines(s.conn, writer.calendar)
-        if table in FAMILY_TABLES:
-            w.refs.table_done(table)
-    if writer is None:
-        w.check_references()
+    try:
+        for table in contents.records:
+            if table not in SYNC_TABLES:
+                w.tally.reject(table, "-", "本程序不认识这个数据表")
+        total = sum(contents.manifest["counts"].get(t, 0) for t in SYNC_TABLES)
+        done = 0
+        for table in SYNC_TABLES:
+            path: Path | None = contents.records.get(table)
+            if path is None:
+                w.refs.table_done(table)
+                continue
+            for wire in (staged_rows(path) if writer else iter_jsonl(path)):
+                if done % 1000 == 0:
+                    steps.report(done, total, "正在导入记录…" if writer else "正在检查记录…")
+                w.row(table, wire)
+                done += 1
+            if writer is not None:
+                writer.flush()
+            if table == SHARED_TABLE and writer is not None and writer.calendar_changed:
+                writer.calendar = load_calendar(s.conn)
+                _recompute_own(s, writer.calendar)
+                refresh_deadlines(s.conn, writer.calendar)
+            if table in FAMILY_TABLES:
+                w.refs.table_done(table)
+        if writer is None:
+            w.check_references()
+    finally:
+        w.close()
     return w.tally
 
 

@@ -1,7 +1,8 @@
 """Reference checking of an import in bounded memory (issue 9, item 5).
 
 A reference from a package row must point at a row of the package or of the
-database.  The package's own ids are held anyway (``seen``: no id twice); what is
+database.  The package's own ids are held anyway (``seen``, a ``spill.PackageIds``: no id twice,
+in bounded memory too); what is
 *not* held is the set of referenced ids that are missing: a reference whose target
 table the walk has already passed is looked up in the database in chunks of
 ``CHUNK`` as soon as ``CHUNK`` of them are waiting, and a missing one is rejected at
@@ -18,12 +19,14 @@ from typing import Callable
 
 from desktop_app.domain.registry import FAMILIES
 
+from .spill import PackageIds
+
 CHUNK = 500
 Origin = tuple[str, str, str]           # (table, record id, field label) of the reference
 
 
 class RefCheck:
-    def __init__(self, conn: sqlite3.Connection, seen: dict[str, dict[str, str]],
+    def __init__(self, conn: sqlite3.Connection, seen: PackageIds,
                  reject: Callable[[str, str, str], None]):
         self.conn, self.seen, self.reject = conn, seen, reject
         self.done: set[str] = set()
@@ -32,7 +35,7 @@ class RefCheck:
         self.forward: dict[str, list[tuple[str, Origin]]] = defaultdict(list)
 
     def add(self, target: str, target_id: str, origin: Origin) -> None:
-        if target_id in self.seen[target]:
+        if self.seen.has(target, target_id):
             return
         if target not in self.done:
             self.forward[target].append((target_id, origin))
@@ -64,7 +67,7 @@ class RefCheck:
         """The walk has read every row of ``table`` the package holds."""
         self.done.add(table)
         for target_id, origin in self.forward.pop(table, ()):
-            if target_id not in self.seen[table]:
+            if not self.seen.has(table, target_id):
                 self._queue(table, target_id, origin)
 
     def finish(self) -> None:

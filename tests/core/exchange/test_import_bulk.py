@@ -13,7 +13,7 @@ from sync_kit import ADMIN, FAST, PASS, Clock, Node, make_node, trust
 
 from desktop_app.demo import fill_demo
 from desktop_app.errors import Cancelled, UserFacingError
-from desktop_app.exchange import apply, offices
+from desktop_app.exchange import apply, offices, spill
 from desktop_app.exchange.importer import import_package
 from desktop_app.services.check import full_check
 from desktop_app.store import audit, index
@@ -47,26 +47,35 @@ def _state(node: Node) -> tuple[str, list]:
     return canonical_dump(conn), [tuple(r) for r in _grams(conn)]
 
 
-def _import_both_ways(city: Node, root, package, monkeypatch, batch: int):
-    """Import ``package`` into ``city`` one record at a time and in batches of
-    ``batch``, from the same starting folder and clock; returns both end states."""
+def _import_each_way(city: Node, root, package, monkeypatch, settings: list[dict]):
+    """Import ``package`` into ``city`` once per entry of ``settings`` (module
+    attributes to set: ``{(module, name): value}``), from the same starting folder
+    and clock; returns each end state and summary."""
     city.close()
     snapshot = root / "city-before"
     shutil.rmtree(snapshot, ignore_errors=True)
     shutil.copytree(city.data_dir, snapshot)
     states, start = [], city.clock.t
-    for size in (0, batch):
+    for setting in settings:
         shutil.rmtree(city.data_dir)
         shutil.copytree(snapshot, city.data_dir)
         city.clock = Clock(start)
         city.open()
-        monkeypatch.setattr(apply, "NEW_BATCH", size)
+        for (module, name), value in setting.items():
+            monkeypatch.setattr(module, name, value)
         summary = import_package(city.s, package, PASS, kdf_cost=FAST)
         assert summary["applied"] and len(summary["warnings"]) == 1    # no receipt: no key
         states.append((_state(city), summary))
         city.close()
+        monkeypatch.undo()
     city.open()
     return states
+
+
+def _import_both_ways(city: Node, root, package, monkeypatch, batch: int):
+    """One record at a time, then in batches of ``batch``."""
+    return _import_each_way(city, root, package, monkeypatch,
+                            [{(apply, "NEW_BATCH"): 0}, {(apply, "NEW_BATCH"): batch}])
 
 
 @pytest.mark.parametrize("batch", [7, 2000])
@@ -177,3 +186,57 @@ def test_names_see_pending_rows_and_forget_rewritten_ones(tmp_path):
     assert names("person", ["p-new", person.id]) == ["李四", "王建国二"]
     names.written()                      # (the test never wrote it: now it is unknown)
     assert names("person", ["p-new"]) == []
+
+
+def test_walk_with_ids_and_numbers_on_disk_equals_in_memory(tmp_path, monkeypatch):
+    """Past ``spill.MEMORY_ROWS`` the package's ids and 台账编号 go to a scratch
+    database: the import (dry run and apply) ends exactly the same."""
+    county = _county(tmp_path)
+    city = make_node(tmp_path, "city", "CITY", "市纪委监委")
+    trust(county, city)
+    package = county.export(city, tmp_path / "drive", full=True).packages[0]
+    (mem, _), (half, _), (disk, _) = _import_each_way(
+        city, tmp_path, package, monkeypatch,
+        [{}, {(spill, "MEMORY_ROWS"): 40}, {(spill, "MEMORY_ROWS"): 0}])
+    assert half == mem and disk == mem
+
+
+@pytest.mark.parametrize("memory_rows", [0, 1, 3, 100])
+def test_package_ids_and_ledger_numbers_across_the_memory_limit(memory_rows):
+    from desktop_app.exchange.spill import LedgerNumbers, PackageIds
+    ids = PackageIds(memory_rows)
+    for n in range(6):
+        assert ids.add("talk", f"t{n}", "CNTY-A" if n % 2 else "CNTY-B")
+    assert ids.add("person", "t1", "CNTY-A")               # another table: another id
+    assert not any(ids.add("talk", f"t{n}", "CNTY-C") for n in range(6))
+    assert [ids.owner("talk", f"t{n}") for n in range(6)] == ["CNTY-B", "CNTY-A"] * 3
+    assert ids.has("person", "t1") and not ids.has("person", "t2")
+    assert ids.owner("unit", "t1") is None
+    ids.close()
+    numbers = LedgerNumbers(memory_rows)
+    rows = [{"id": f"r{n}", "ledger_no": f"CNTY-A-TH-2026-{n % 4}", "owner_office": "CNTY-A",
+             "created_at": f"2026-11-2{n}T09:00:00", "created_by": "甲"} for n in range(8)]
+    for row in rows[:4]:
+        assert numbers.get("talk", row["ledger_no"]) is None
+        numbers.put("talk", row)
+    for row in rows[4:]:                                    # the same numbers again
+        assert numbers.get("talk", row["ledger_no"]) == rows[int(row["id"][1:]) - 4]
+    numbers.put("talk", rows[7])                            # a later holder replaces
+    assert numbers.get("talk", "CNTY-A-TH-2026-3") == rows[7]
+    assert numbers.get("letter", "CNTY-A-TH-2026-3") is None
+    numbers.close()
+
+
+def test_duplicate_id_on_disk_is_refused(tmp_path, monkeypatch):
+    from test_sync_refusals import _refused, forge, wire
+    from sync_kit import county_records
+    county = make_node(tmp_path, "county", "CNTY-A", "甲县纪委监委")
+    city = make_node(tmp_path, "city", "CITY", "乙市纪委监委")
+    trust(county, city)
+    ids = county_records(county)
+    monkeypatch.setattr(spill, "MEMORY_ROWS", 0)
+    good = wire(county, "unit", ids["unit"])
+    other = dict(good, id="u-second")
+    path = forge(county, "CITY", {"unit": [good, other, good]}, tmp_path / "x.tzx")
+    err = _refused(city, path, "同一记录在数据包中出现两次")
+    assert err.summary["rejected"] == 1
