@@ -91,9 +91,10 @@ class NewRows:
             entry: tuple) -> None:
         fam = FAMILIES[table]
         self.names.seen(table, row, pending=True)
-        due = due_items(fam, decoded_values(fam, row), calendar)
+        values = decoded_values(fam, row)
+        due = due_items(fam, values, calendar)
         self.rows.append((table, row))
-        self.derived.append(index.derived(self.names, fam, row, due))
+        self.derived.append(index.derived(self.names, fam, row, due, values))
         self.entries.append(entry)
         if len(self.rows) >= self.batch:
             self.flush()

@@ -42,11 +42,13 @@ def _ids(kind: Kind, value: Any) -> list[str]:
     return list(json.loads(value)) if kind is Kind.REFS else [value]
 
 
-def search_text(names: Names, fam: Family, row: dict[str, Any]) -> tuple[str, str]:
+def search_text(names: Names, fam: Family, row: dict[str, Any],
+                values: dict[str, Any] | None = None) -> tuple[str, str]:
+    """``values``: ``decoded_values(fam, row)`` when the caller has them already."""
     from desktop_app.store.records import decoded_values, record_title
     refs = {row[n]: name for n in fam.title if fam.field(n).kind is Kind.REF and row.get(n)
             for name in names(fam.field(n).ref, [row[n]])}
-    title = record_title(fam, decoded_values(fam, row), refs)
+    title = record_title(fam, decoded_values(fam, row) if values is None else values, refs)
     parts = [row.get("ledger_no") or ""]            # the title is not repeated in the body
     for f in fam.fields:
         value = row.get(f.name)
@@ -79,9 +81,10 @@ class Derived:
                 self.voided, self.updated_at)
 
 
-def derived(names: Names, fam: Family, row: dict[str, Any], due: list[DueItem]) -> Derived:
+def derived(names: Names, fam: Family, row: dict[str, Any], due: list[DueItem],
+            values: dict[str, Any] | None = None) -> Derived:
     rid = row["id"]
-    title, body = search_text(names, fam, row)
+    title, body = search_text(names, fam, row, values)
     # the 廉政档案 reads a person's links in date order straight off the primary key
     voided, day = row["voided"], row.get(fam.date_field) or ""
     links = [(pid, fam.name, rid, f.name, voided, day) for f in fam.person_fields
