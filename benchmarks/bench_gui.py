@@ -120,7 +120,7 @@ def _switch_pages(app, w) -> tuple[list[float], list[float]]:
             w.nav.select(key)
             page = w.pages[key]
             model = getattr(page, "model", None)
-            if hasattr(model, "loading"):
+            if hasattr(model, "page_loaded"):         # a record list (not the 廉政档案 table)
                 _wait(app, lambda: not model.loading and model.total is not None,
                       signals=(model.page_loaded, model.count_known))
             app.processEvents()

@@ -5,10 +5,10 @@ the jobs helper: ``fetchMore`` asks for the next page and the rows are
 inserted when it arrives, so the GUI thread never waits for SQLite. Sorting
 and filtering are SQL (a proxy model would only see the rows loaded so far).
 Every query carries a generation number; a page of an older query is dropped.
-The count of matching rows follows the first page after ``COUNT_DELAY_MS``
-without a newer query (with threaded jobs): while a clerk types in the search
-box, the count of each half-typed word is not worked out only to be cancelled,
-and does not take the CPU from the next keystroke's page.
+When the search text changed, the count of matching rows follows the first page
+after ``COUNT_DELAY_MS`` without a newer query (with threaded jobs): while a
+clerk types in the search box, the count of each half-typed word is not worked
+out only to be cancelled, and does not take the CPU from the next keystroke's page.
 """
 from __future__ import annotations
 
@@ -66,6 +66,7 @@ class RecordTableModel(QAbstractTableModel):
         self.loading = False
         self.total: int | None = None
         self.generation = 0
+        self._typed = False               # the query came from the search box's text
         self._italic = QFont()
         self._italic.setItalic(True)
         self._count_timer = QTimer(self, singleShot=True,
@@ -76,6 +77,7 @@ class RecordTableModel(QAbstractTableModel):
     def set_query(self, flt: ListFilter | None = None, sort_key: str | None = None,
                   descending: bool | None = None, *, keep_rows: int = 0) -> None:
         """Start over with a new filter and/or order; loads the first page."""
+        self._typed = flt is not None and flt.text != self.flt.text
         if flt is not None:
             self.flt = flt
         if sort_key is not None:
@@ -120,7 +122,7 @@ class RecordTableModel(QAbstractTableModel):
             self.rows, self.texts, self.names, self.due = page.records, page.texts, page.names, page.due
             self.styles = [self._style(r, page.due) for r in page.records]
             self.endResetModel()
-            if self._count_timer.interval():
+            if self._typed and self._count_timer.interval():
                 self._count_timer.start()
             else:
                 self._count(gen)
