@@ -166,6 +166,9 @@ def child_interactive(folder: Path) -> None:
     st.begin()
     w = st.window
     _wait(app, lambda: w.pages["dashboard"].data is not None, 30)
+    charts = getattr(w.pages["dashboard"], "charts", None)     # read once, after start
+    if charts is not None:               # (1.5 s at 1M): measure the steady state, not them
+        _wait(app, lambda: charts.data is not None, 120)
     first, again = _switch_pages(app, w)
     talk = w.show_page("talk")
     _wait(app, lambda: not talk.model.loading)
