@@ -8,8 +8,8 @@ action the table gives the median (over fresh child processes) of that longest
 gap and of the time until the action's result is on screen. Actions are driven
 by real events (mouse clicks on the navigation and the header, key presses,
 double-clicks, input-method commits); results are waited for as conditions.
-``TAIZHANG_STALLS_PROFILE=<action>`` writes a cProfile of the GUI thread during
-that action to benchmarks/results/stalls-<action>.prof (GUI thread only).
+``TAIZHANG_STALLS_PROFILE=<part of an action's name>,…`` writes a cProfile of the GUI
+thread during each such action to <bench data folder>/stalls-<action>-<n>.prof.
 Prints a table, writes benchmarks/results/stalls.json.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import BENCH_TODAY, RECORDS, RESULTS, ROOT, bench_folder, med, save
+from common import BENCH_DIR, BENCH_TODAY, ROOT, bench_folder, med, save
 
 LIMIT_MS = 100
 TICK_MS = 5
@@ -68,7 +68,7 @@ class Runner:
         self.app, self.w, self.ctx = app, window, window.ctx
         self.beat = Heartbeat()
         self.results: dict[str, list[tuple[float, float]]] = {}
-        self.profile = os.environ.get("TAIZHANG_STALLS_PROFILE")
+        self.profile = set(filter(None, os.environ.get("TAIZHANG_STALLS_PROFILE", "").split(",")))
 
     def wait(self, condition, timeout: float = 120.0) -> None:
         """Run the event loop until ``condition`` (checked at every heartbeat)."""
@@ -103,7 +103,7 @@ class Runner:
         time to the result, both in ms."""
         self.settle()
         prof = None
-        if self.profile == name:
+        if any(p in name for p in self.profile):
             import cProfile
             prof = cProfile.Profile()
             prof.enable()
@@ -116,7 +116,8 @@ class Runner:
         gap = self.beat.close_gap()
         if prof is not None:
             prof.disable()
-            prof.dump_stats(str(RESULTS / f"stalls-{name}.prof"))
+            tag = name.replace("：", "-").replace(" ", "")
+            prof.dump_stats(str(BENCH_DIR / f"stalls-{tag}-{len(self.results.get(name, []))}.prof"))
         self.results.setdefault(name, []).append((gap, elapsed))
 
     # -- real events --------------------------------------------------------
@@ -343,7 +344,7 @@ def _reports(r: Runner) -> None:
             page.reports.scrollToItem(item)
             QTest.mouseClick(page.reports.viewport(), Qt.MouseButton.LeftButton,
                              pos=page.reports.visualItemRect(item).center())
-        r.measure("统计报表：换一张年度报表", pick,
+        r.measure(f"统计报表：年度 {page.reports.item(row).text()}", pick,
                   lambda before=before: page.result is not before and r.idle())
 
 

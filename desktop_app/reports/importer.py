@@ -29,6 +29,13 @@ from desktop_app.store import audit
 NOT_IMPORTED = ("attachment", "document", "report_def", "letter_template")
 
 
+def importable(fam: Family) -> bool:
+    """Whether a family can come from an Excel ledger (the import page lists these; it
+    asks here, not in ledger_xlsx, so that opening the page does not load openpyxl)."""
+    return fam.name not in NOT_IMPORTED and all(
+        f.ref in ("person", "unit") for f in fam.fields if f.required and f.kind in (Kind.REF, Kind.REFS))
+
+
 @dataclass
 class RowResult:
     row: int                              # 1-based row number in the sheet

@@ -15,6 +15,7 @@ from desktop_app.domain.registry import family as get_family
 from desktop_app.domain.schema import Family, Field, Kind
 from desktop_app.domain.vocab import choices, workflows
 from desktop_app.errors import UserFacingError
+from desktop_app.reports.importer import importable
 
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -29,12 +30,6 @@ EXAMPLES = {
     "rectification": {"title": "公务接待超标准问题整改", "unit_id": "县财政局", "issued_date": "2026-03-09",
                       "report_due": "2026-04-08"},
 }
-
-
-def importable(fam: Family) -> bool:
-    from desktop_app.reports.importer import NOT_IMPORTED
-    return fam.name not in NOT_IMPORTED and all(
-        f.ref in ("person", "unit") for f in fam.fields if f.required and f.kind in (Kind.REF, Kind.REFS))
 
 
 def columns(fam: Family) -> list[Field]:

@@ -13,13 +13,19 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushB
 from desktop_app.domain.record import Changes, RecordRef
 from desktop_app.domain.registry import FAMILIES
 from desktop_app.reports import importer
+from desktop_app.reports.importer import importable
 from desktop_app.reports.cells import text_of
-from desktop_app.reports.ledger_xlsx import importable, write_template
 from ui import dialogs
 
 PREVIEW_ROWS = 300
 RED = QColor("#f8d7da")
 SKIP = "（不导入）"
+
+
+def _write_template(family: str, path: Path) -> Path:
+    """In the job: openpyxl (about 0.3 s to load) is not loaded on the GUI thread."""
+    from desktop_app.reports.ledger_xlsx import write_template
+    return write_template(family, path)
 
 
 class ImportPage(QWidget):
@@ -199,5 +205,5 @@ class ImportPage(QWidget):
                                       "Excel 工作簿 (*.xlsx)")
         if path is None:
             return
-        self.ctx.jobs.run(lambda s, job: write_template(fam, path.with_suffix(".xlsx")),
+        self.ctx.jobs.run(lambda s, job: _write_template(fam, path.with_suffix(".xlsx")),
                           on_done=lambda p: dialogs.show_info(self, f"已保存模板\n{p}"), parent=self)

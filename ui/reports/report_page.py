@@ -25,6 +25,16 @@ KINDS = (("quarter", "季度"), ("month", "月"), ("half", "半年"), ("year", "
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+def _prepared(result) -> tuple:
+    """In the job, not on the GUI thread: the chart's figures and the rows of the
+    逾期明细清单 (at a million records an annual table has thousands of them)."""
+    from desktop_app.reports.rect_detail import DETAIL_COLUMNS
+    rows = [Row((str(n), *(str(item.get(key, "")) for key, _label in DETAIL_COLUMNS)),
+                payload=(item["family"], item["id"]))
+            for n, item in enumerate(result.detail, 1)] if result.defn.detail else []
+    return result, series_of(result), rows
+
+
 class ReportPage(QWidget):
     shown = Signal()            # a report's table and chart are on screen
 
@@ -83,18 +93,14 @@ class ReportPage(QWidget):
         self.detail_box = box
         return box
 
-    def _show_detail(self, result) -> None:
-        from desktop_app.reports.rect_detail import DETAIL_COLUMNS
+    def _show_detail(self, result, rows: list[Row]) -> None:
         self.detail_box.setVisible(bool(result.defn.detail))
         if not result.defn.detail:
             self.detail_model.set_rows([])
             return
         self.detail_label.setText(f"逾期明细清单：{len(result.detail)} 项"
                                   + ("（双击打开整改问题）" if result.detail else "，无逾期未完成的整改问题"))
-        self.detail_model.set_rows([
-            Row((str(n), *(str(item.get(key, "")) for key, _label in DETAIL_COLUMNS)),
-                payload=(item["family"], item["id"]))
-            for n, item in enumerate(result.detail, 1)])
+        self.detail_model.set_rows(rows)
         self.detail_table.resizeColumnsToContents()
 
     def _open_detail(self, index) -> None:
@@ -218,15 +224,15 @@ class ReportPage(QWidget):
             return
         period, by, office = self.period_text(), self.by.currentData(), self.scope.currentData()
         self.status.setText("正在统计…")
-        self.ctx.jobs.run(lambda s, job: service.run(s, name, period, by=by, office=office),
-                          on_done=self._show, key=("report", id(self)), parent=self)
+        self.ctx.jobs.run(lambda s, job: _prepared(service.run(s, name, period, by=by, office=office)),
+                          on_done=lambda shown: self._show(*shown), key=("report", id(self)), parent=self)
 
-    def _show(self, result) -> None:
+    def _show(self, result, series, detail_rows: list[Row]) -> None:
         self.result = result
         self.model.set_result(result)
         self.table.resizeColumnsToContents()
-        self._show_detail(result)
-        self.chart.show_series(series_of(result))
+        self._show_detail(result, detail_rows)
+        self.chart.show_series(series)
         for b in self.buttons.values():
             b.setEnabled(True)
         self.buttons["png"].setEnabled(True)

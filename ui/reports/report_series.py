@@ -2,6 +2,8 @@
 rectification table the 按期率; for the 预警清单, items by kind and colour."""
 from __future__ import annotations
 
+from collections import Counter
+
 from desktop_app.reports.chart_data import Series
 from desktop_app.reports.engine import ReportResult
 
@@ -10,9 +12,10 @@ MAX_BARS = 16
 
 def series_of(result: ReportResult) -> Series:
     if result.defn.kind == "deadlines":
-        kinds = sorted({i["family_label"] for i in result.items})
-        values = {label: [float(sum(1 for i in result.items if i["family_label"] == k and i["level"] == lv))
-                          for k in kinds] for lv, label in (("red", "已逾期"), ("yellow", "临期"), ("orange", "今日到期"))}
+        counted = Counter((i["family_label"], i["level"]) for i in result.items)   # one pass
+        kinds = sorted({k for k, _lv in counted})
+        values = {label: [float(counted[k, lv]) for k in kinds]
+                  for lv, label in (("red", "已逾期"), ("yellow", "临期"), ("orange", "今日到期"))}
         return Series(f"{result.defn.title}（按类别）", kinds, {k: v for k, v in values.items() if any(v)}, "项")
     ratio = next((c for c in result.columns if c.ratio and "按期" in c.label), None)
     col = ratio or next(c for c in result.columns if not c.ratio)
