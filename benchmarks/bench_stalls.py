@@ -63,11 +63,33 @@ class Heartbeat:
         return max(self.gap, time.perf_counter() - self.last) * 1000
 
 
+class GcWatch:
+    """The longest garbage collection (any thread: it holds the GIL, so the GUI
+    thread waits too) since ``reset``: tells a late tick caused by the collector
+    from one caused by the action's own work."""
+
+    def __init__(self):
+        import gc
+        self.started = 0.0
+        self.longest = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self.started = time.perf_counter()
+        elif self.started:
+            self.longest = max(self.longest, time.perf_counter() - self.started)
+
+    def reset(self) -> None:
+        self.longest = 0.0
+
+
 class Runner:
     def __init__(self, app, window):
         self.app, self.w, self.ctx = app, window, window.ctx
         self.beat = Heartbeat()
-        self.results: dict[str, list[tuple[float, float]]] = {}
+        self.gc = GcWatch()
+        self.results: dict[str, list[tuple[float, float, float]]] = {}
         self.profile = set(filter(None, os.environ.get("TAIZHANG_STALLS_PROFILE", "").split(",")))
 
     def wait(self, condition, timeout: float = 120.0) -> None:
@@ -108,6 +130,7 @@ class Runner:
             prof = cProfile.Profile()
             prof.enable()
         self.beat.reset()
+        self.gc.reset()
         t0 = time.perf_counter()
         act()
         self.wait(lambda: done())
@@ -118,7 +141,7 @@ class Runner:
             prof.disable()
             tag = name.replace("：", "-").replace(" ", "")
             prof.dump_stats(str(BENCH_DIR / f"stalls-{tag}-{len(self.results.get(name, []))}.prof"))
-        self.results.setdefault(name, []).append((gap, elapsed))
+        self.results.setdefault(name, []).append((gap, elapsed, self.gc.longest * 1000))
 
     # -- real events --------------------------------------------------------
     def click_nav(self, key: str) -> None:
@@ -197,7 +220,7 @@ def _startup(folder: Path) -> tuple:
     dash = w.pages["dashboard"]
     runner.wait(lambda: dash.data is not None)
     runner.wait(runner.idle)
-    runner.results["启动：到可用窗口（之后到工作台数据）"] = [(beat.close_gap(), usable)]
+    runner.results["启动：到可用窗口（之后到工作台数据）"] = [(beat.close_gap(), usable, 0.0)]
     return app, w, runner
 
 
@@ -403,15 +426,16 @@ def main() -> int:
     table = []
     for name in names:
         samples = [s for run in runs for s in run.get(name, [])]
-        stalls = [g for g, _ in samples]
+        stalls = [g for g, _, _ in samples]
         table.append({"what": name, "stall_ms": med(stalls), "stall_max_ms": max(stalls),
-                      "result_ms": med([t for _, t in samples]), "n": len(samples)})
+                      "result_ms": med([t for _, t, _ in samples]), "n": len(samples),
+                      "gc_max_ms": max(c for _, _, c in samples)})
     print(f"\n负载（uptime 1/5/15 分钟，各子进程前后）：{' | '.join(loads)}")
-    print(f"{'动作':<40}{'最长卡顿':>10}{'最坏':>8}{'到结果':>10}  结果")
+    print(f"{'动作':<40}{'最长卡顿':>10}{'最坏':>8}{'到结果':>10}{'最长GC':>8}  结果（中位数 ms）")
     for row in table:
         verdict = "达标" if row["stall_ms"] <= LIMIT_MS else "未达标"
         print(f"{row['what']:<40}{row['stall_ms']:>10.0f}{row['stall_max_ms']:>8.0f}"
-              f"{row['result_ms']:>10.0f}  {verdict}（{row['n']} 次）")
+              f"{row['result_ms']:>10.0f}{row['gc_max_ms']:>8.0f}  {verdict}（{row['n']} 次）")
     save("stalls", {"load": loads, "family": family, "person": person, "repeat": REPEAT,
                     "limit_ms": LIMIT_MS, "actions": table})
     return 0

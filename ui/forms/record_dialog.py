@@ -71,22 +71,28 @@ class RecordDialog(QDialog):
         self.banner.setWordWrap(True)
         self.banner.hide()
         layout.addWidget(self.banner)
-        self.tabs = QTabWidget()
-        self.form = RecordForm(self.ctx, self.fam)
+        # Built top-down, each widget made inside its final parent: with the
+        # application's style sheet, moving a finished subtree into another
+        # parent styles all of it again (the form's 300 widgets, once per move:
+        # that made opening a record window take 80-130 ms, bench_stalls.py).
+        self.tabs = QTabWidget(self)
+        layout.addWidget(self.tabs, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
         self.tabs.addTab(scroll, "内容")
-        self.attachments = AttachmentsPanel(self.ctx, self.fam.name)
+        self.form = RecordForm(self.ctx, self.fam, scroll.viewport())
+        scroll.setWidget(self.form)
+        self.attachments = AttachmentsPanel(self.ctx, self.fam.name, self.tabs)
         self.tabs.addTab(self.attachments, "附件")
-        self.children = [ChildrenPanel(self.ctx, c, self.open_child) for c in children_of(self.fam.name)]
-        for panel in self.children:
+        self.children = []
+        for c in children_of(self.fam.name):
+            panel = ChildrenPanel(self.ctx, c, self.open_child, self.tabs)
             self.tabs.addTab(panel, panel.child.label)
+            self.children.append(panel)
         self.documents = None
         if self.fam.name in actions.LETTER_FAMILIES:
-            self.documents = DocumentsPanel(self.ctx, self.fam.name, self.open_child)
+            self.documents = DocumentsPanel(self.ctx, self.fam.name, self.open_child, self.tabs)
             self.tabs.addTab(self.documents, "发文")
-        layout.addWidget(self.tabs, 1)
         layout.addLayout(self._build_buttons())
         QShortcut(QKeySequence.StandardKey.Save, self, activated=lambda: self.save(close=False))
 
