@@ -266,7 +266,7 @@ def _scroll(r: Runner, family: str) -> None:
 
 
 def _sort(r: Runner, family: str) -> None:
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
     page = r.w.show_page(family)
     r.settle()
@@ -274,8 +274,10 @@ def _sort(r: Runner, family: str) -> None:
     title = next(i for i, c in enumerate(page.model.columns) if c.sortable and c.key != page.fam.date_field)
     for column in (title, title, page._column_of(page.fam.date_field)):
         gen = page.model.generation
+        page.table.horizontalScrollBar().setValue(0)      # Ctrl+End scrolled to the last column
+        page.table.scrollTo(page.model.index(0, column))
+        r.settle()
         x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
-        from PySide6.QtCore import QPoint
         r.measure("列表：点表头排序", lambda x=x: QTest.mouseClick(
             header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)),
             lambda gen=gen: page.model.generation > gen and _list_ready(page))
