@@ -373,6 +373,62 @@ def _reports(r: Runner) -> None:
                   lambda before=before: page.result is not before and r.idle())
 
 
+AUDITOR, AUDITOR_PASSWORD = "审计员（基准）", "Stalls-audit-26"
+
+
+def _add_auditor(folder: Path) -> None:
+    """An auditor account in the bench folder (once), for the security window's audit page."""
+    from desktop_app.errors import ValidationError
+    from desktop_app.security import accounts
+    from desktop_app.security.roles import Role
+    from desktop_app.services.session import open_session
+    from desktop_app.store.db import transaction
+    s = open_session(folder)
+    try:
+        with transaction(s.conn):
+            accounts.insert(s.conn, name=AUDITOR, role=Role.AUDITOR, password=AUDITOR_PASSWORD,
+                            actor="bench_stalls", ts="2026-11-27T09:00:00")
+    except ValidationError:
+        pass                                  # made by an earlier run
+    finally:
+        s.close()
+
+
+def _audit_page(r: Runner, folder: Path) -> None:
+    """审计日志 in the security window: opening it (choices, first page, count), scrolling
+    to its end (the next page), a search by text."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from desktop_app.security import auth
+    from ui.security.audit_page import AuditPage
+    identity = auth.authenticate(folder, AUDITOR, AUDITOR_PASSWORD, clock=_clock)
+    holder = {}
+
+    def open_page():
+        page = holder["page"] = AuditPage(identity)      # its own jobs, on the auditor's sessions
+        page.resize(1200, 700)
+        page.show()
+
+    def settled():
+        page = holder.get("page")
+        return page is not None and not page.jobs.busy and "条符合条件" in page.status.text()
+    r.measure("审计日志：打开", open_page, settled)
+    page = holder["page"]
+    for _ in range(5):
+        rows = page.model.rowCount()
+        r.measure("审计日志：Ctrl+End 再取一页",
+                  lambda: r.key(page.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier),
+                  lambda rows=rows: page.model.rowCount() > rows)
+    shown = page.status.text()
+
+    def search():
+        r.type_text(page.text, "约谈")
+        QTest.mouseClick(page.search_button, Qt.MouseButton.LeftButton)
+    r.measure("审计日志：按内容搜索", search,
+              lambda: page.status.text() != shown and settled())
+    page.close()
+
+
 def child(folder: Path) -> None:
     app, w, r = _startup(folder)
     w.resize(1400, 900)
@@ -385,6 +441,7 @@ def child(folder: Path) -> None:
     _record_windows(r, family)
     _dossier(r, os.environ["TAIZHANG_STALLS_PERSON"])
     _reports(r)
+    _audit_page(r, folder)
     print(json.dumps(r.results, ensure_ascii=False))
     w.close()
 
@@ -418,6 +475,7 @@ def _load() -> str:
 def main() -> int:
     folder = bench_folder()
     person, family = _busiest_person(folder), _biggest_family(folder)
+    _add_auditor(folder)
     print(f"数据：{folder}（{'Xvfb' if _platform_prefix() else 'offscreen'}），"
           f"列表：{family}，档案：{person}，{REPEAT} 个子进程")
     loads, runs = [_load()], []
