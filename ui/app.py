@@ -156,6 +156,7 @@ class Startup(QObject):
         self.window = MainWindow(ctx)
         self.window.show()
         log.info("main window shown after %.0f ms", (time.perf_counter() - self.started) * 1000)
+        freeze_startup_heap()
         self.ready.emit(self.window)
 
     def _open_signed_in(self) -> None:
@@ -174,7 +175,18 @@ class Startup(QObject):
             self.failed.emit(1)
             return
         self.window.show()
+        freeze_startup_heap()
         self.ready.emit(self.window)
+
+
+def freeze_startup_heap() -> None:
+    """What the start made (modules, classes, the window's widgets: some 40,000 objects)
+    lives as long as the program: taken out of the garbage collector's full passes,
+    which otherwise scan it again each time and hold every thread, the GUI thread
+    too, for tens of ms (benchmarks/bench_stalls.py's 最长GC column)."""
+    import gc
+    gc.collect()
+    gc.freeze()
 
 
 def show_start_error(text: str) -> None:
