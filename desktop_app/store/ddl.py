@@ -83,13 +83,19 @@ def _column(f) -> str:
     return sql
 
 
-def family_ddl(fam: Family) -> str:
-    cols = [f"{n} {t}" for n, t in COMMON_COLUMNS] + [_column(f) for f in fam.fields]
-    out = [f"CREATE TABLE {fam.name} (\n    " + ",\n    ".join(cols) + "\n);"]
+def indexed_columns(fam: Family) -> set[str]:
+    """The columns of a family table that lead an index (lists sort and filter by them)."""
     idx = {fam.date_field, "updated_at", "status"}
     idx |= {f.name for f in fam.fields if f.kind is Kind.REF}
     if fam.type_field:
         idx.add(fam.type_field)
+    return idx
+
+
+def family_ddl(fam: Family) -> str:
+    cols = [f"{n} {t}" for n, t in COMMON_COLUMNS] + [_column(f) for f in fam.fields]
+    out = [f"CREATE TABLE {fam.name} (\n    " + ",\n    ".join(cols) + "\n);"]
+    idx = indexed_columns(fam)
     # voided after the sort key: a list walking an index skips voided rows without
     # reading them (every list hides them unless asked); ties are broken by the rowid
     # every index entry carries anyway, not by the 36-character id (issue 14: the id

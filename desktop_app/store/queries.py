@@ -10,9 +10,9 @@ from typing import Any
 from desktop_app.domain.record import Record
 from desktop_app.domain.registry import FAMILIES
 from desktop_app.domain.schema import COMMON_NAMES, Family
-from desktop_app.store import list_search
+from desktop_app.store import list_plan, list_search
 from desktop_app.store.records import from_row
-from desktop_app.store.search import family_condition, terms
+from desktop_app.store.search import terms
 
 PAGE = 200
 
@@ -49,40 +49,19 @@ class LevelDates:
 
 
 def _where(conn: sqlite3.Connection, fam: Family, flt: ListFilter, levels: LevelDates | None,
-           walk: bool = True) -> tuple[list[str], list[Any]]:
+           sort: str | None = None) -> tuple[list[str], list[Any]]:
+    """The list's conditions on ``t``, each written for the plan ``list_plan``
+    chooses: walk the index of ``sort``, or start from the smallest filter
+    (``sort`` None: a count)."""
     w, p = [], []
     if not flt.include_voided:
         w.append("t.voided = 0")
-    if flt.unit_id and fam.unit_field:
-        w.append(f"t.{fam.unit_field} = ?"); p.append(flt.unit_id)
-    if flt.person_id:
-        w.append("EXISTS (SELECT 1 FROM record_link l WHERE l.person_id = ? AND l.family = ?"
-                 " AND l.id = t.id)"); p += [flt.person_id, fam.name]
-    if flt.type_value and fam.type_field:
-        w.append(f"t.{fam.type_field} = ?"); p.append(flt.type_value)
-    if flt.status:
-        w.append("t.status = ?"); p.append(flt.status)
-    if flt.parent_id and fam.parent:
-        w.append(f"t.{fam.parent} = ?"); p.append(flt.parent_id)
-    if flt.date_from:
-        w.append(f"t.{fam.date_field} >= ?"); p.append(flt.date_from)
-    if flt.date_to:
-        w.append(f"t.{fam.date_field} <= ?"); p.append(flt.date_to)
-    if flt.level and levels:
-        cond = {"red": "d.due_date < ?", "orange": "d.due_date = ?",
-                "yellow": "d.due_date > ? AND d.due_date <= ?"}[flt.level]
-        w.append("EXISTS (SELECT 1 FROM deadline d WHERE d.family = ? AND d.id = t.id AND"
-                 f" d.active = 1 AND d.done_date IS NULL AND {cond})")
-        p += [fam.name, levels.today.isoformat()]
-        if flt.level == "yellow":
-            p.append(levels.cutoff.isoformat())
+    fs = list_plan.filters(conn, fam, flt, levels, terms(flt.text or ""))
+    cond, args = list_plan.conditions(fs, list_plan.choose(conn, fam, fs, sort))
+    w += cond
+    p += args
     if flt.drill is not None and flt.drill.family == fam.name:
         w.append(f"({flt.drill.where})"); p += list(flt.drill.params)
-    words = terms(flt.text or "")
-    if words:
-        cond, params = family_condition(conn, words, fam.name, walk=walk)
-        w.append(cond)
-        p += params
     return w, p
 
 
@@ -122,7 +101,7 @@ def list_page(conn: sqlite3.Connection, fam: Family, flt: ListFilter = ListFilte
         cond = keyset("ri.main_date", "ri.voided", "f.rowid", descending, after) if after else None
         rows = list_search.page_rows(conn, fam, flt, descending, after, cond, limit)
     else:
-        where, params = _where(conn, fam, flt, levels)
+        where, params = _where(conn, fam, flt, levels, sort=col)
         where = ["+t.voided = 0" if w == "t.voided = 0" else w for w in where]
         if after is not None:
             # ``+t.x``: no term of the OR is a usable range, so SQLite never unites
@@ -135,9 +114,14 @@ def list_page(conn: sqlite3.Connection, fam: Family, flt: ListFilter = ListFilte
             elif after[0] is None and descending:
                 where.append(f"t.{col} IS NULL")
         # SQLite puts NULLs first ascending and last descending: keyset relies on it.
-        order = "DESC" if descending else "ASC"
-        sql = (f"SELECT t.*, t.rowid AS _rk FROM {fam.name} t WHERE {' AND '.join(where) or '1'}"
-               f" ORDER BY t.{col} {order}, t.voided {order}, t.rowid {order} LIMIT ?")
+        # The page's rowids are found (and sorted, when a filter drives) on the sort key
+        # alone, then only those rows are read whole: a sort of thousands of wide rows
+        # would carry every column through the sorter.
+        order = f"t.{col} {'DESC' if descending else 'ASC'}, t.voided {'DESC' if descending else 'ASC'}," \
+                f" t.rowid {'DESC' if descending else 'ASC'}"
+        sql = (f"SELECT t.*, t.rowid AS _rk FROM {fam.name} t WHERE t.rowid IN"
+               f" (SELECT t.rowid FROM {fam.name} t WHERE {' AND '.join(where) or '1'}"
+               f" ORDER BY {order} LIMIT ?) ORDER BY {order}")
         rows = conn.execute(sql, [*params, limit]).fetchall()
     records = [from_row(fam, r) for r in rows]
     last = rows[-1] if len(rows) == limit else None
@@ -149,7 +133,7 @@ def count(conn: sqlite3.Connection, fam: Family, flt: ListFilter = ListFilter(),
           levels: LevelDates | None = None) -> int:
     if list_search.applies(fam, flt, fam.date_field):
         return list_search.count(conn, fam, flt)
-    where, params = _where(conn, fam, flt, levels, walk=False)
+    where, params = _where(conn, fam, flt, levels)
     return conn.execute(f"SELECT count(*) FROM {fam.name} t WHERE {' AND '.join(where) or '1'}",
                         params).fetchone()[0]
 

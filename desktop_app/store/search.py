@@ -111,10 +111,19 @@ def family_condition(conn: sqlite3.Connection, words: list[str], family: str, *,
         many = conn.execute("SELECT count(*) FROM (SELECT 1 FROM record_grams WHERE record_grams"
                             " MATCH ? LIMIT ?)", (expr, DRIVE_MAX)).fetchone()[0] >= DRIVE_MAX
         if many:
-            return ("EXISTS (SELECT 1 FROM record_index ri WHERE ri.family = ? AND ri.id = t.id"
-                    f" AND ri.{grams}" + _HOLDS * len(long) + ")", [family, expr, *_twice(long)])
+            return membership(words, family)
     return (f"t.id IN (SELECT ri.id FROM record_index ri WHERE ri.{grams}" + _HOLDS * len(long)
             + ")", [expr, *_twice(long)])
+
+
+def membership(words: list[str], family: str) -> tuple[str, list]:
+    """The record (``t``) is among the gram index's matches: its index row's rowid,
+    from the (family, id) key, tested against the set of matching rowids (built
+    once per query); for rows another filter has chosen."""
+    long = [w for w in words if len(w) > 2]
+    return ("EXISTS (SELECT 1 FROM record_index ri WHERE ri.family = ? AND ri.id = t.id AND"
+            " ri.rowid IN (SELECT rowid FROM record_grams WHERE record_grams MATCH ?)"
+            + _HOLDS * len(long) + ")", [family, match_expr(words, [family]), *_twice(long)])
 
 
 _HOLDS = " AND (instr(ri.title, ?) > 0 OR instr(ri.body, ?) > 0)"
