@@ -25,6 +25,21 @@ def clock():
     return datetime.combine(BENCH_TODAY, datetime.min.time().replace(hour=10))
 
 
+def _filtered_lists(s):
+    """Lists with a filter set (the GUI's filter bar): the biggest unit, the person
+    named most, the commonest status, a search with a unit, the overdue problems."""
+    c = s.conn
+    one = lambda sql: c.execute(sql).fetchone()[0]
+    unit = one("SELECT unit_id FROM talk WHERE unit_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC")
+    person = one("SELECT person_id FROM record_link WHERE family = 'talk' GROUP BY 1 ORDER BY count(*) DESC")
+    status = one("SELECT status FROM talk GROUP BY 1 ORDER BY count(*) DESC")
+    F = queries.ListFilter
+    return [("单位", "talk", F(unit_id=unit)), ("人员", "talk", F(person_id=person)),
+            ("状态", "talk", F(status=status)), ("搜索+单位", "talk", F(text="约谈", unit_id=unit)),
+            ("搜索+状态", "talk", F(text="整改", status=status)),
+            ("逾期的整改问题", "rect_item", F(level="red"))]
+
+
 def main() -> int:
     folder = bench_folder()
     big = RECORDS >= 1_000_000
@@ -50,6 +65,12 @@ def main() -> int:
             nexts += timed(lambda: queries.list_records(s, name, after=key, limit=200), 5)
     rows.append(("列表首页 200 行（各类，中位数）", med(firsts), 100, f"最慢 {max(firsts):.1f}"))
     rows.append(("列表下一页 200 行（各类，中位数）", med(nexts), 20, f"最慢 {max(nexts):.1f}"))
+    filtered = {}
+    for label, fam, flt in _filtered_lists(s):
+        filtered[label] = med(timed(lambda: queries.list_records(s, fam, flt, limit=200), 5))
+    worst = max(filtered, key=filtered.get)
+    rows.append(("列表带筛选首页 200 行（最慢的一种）", filtered[worst], 100,
+                 "；".join(f"{k} {v:.1f}" for k, v in filtered.items())))
     for n, words in QUERIES.items():
         times = []
         for w in words:

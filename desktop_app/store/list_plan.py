@@ -6,10 +6,13 @@ with the most equality constraints: a 状态 filter matching 158,000 of 168,000
 talks made it read all of them through the status index and sort them
 (110 ms at a million records), and a 预警 filter probed the open-deadline index
 range once per row of the list (minutes). So each filter's rows are counted
-first, up to ``DRIVE_MAX`` (an index range each, a few milliseconds):
+first (an index range each, a few milliseconds), up to about sqrt(200·N) for a
+table of N rows: a walk of the sort index meets a match every N/m rows, so it
+tests some 200·N/m rows for a page, where starting from the filter reads m:
 
-* the smallest set under ``DRIVE_MAX`` drives: its index (or its set of ids)
-  gives the rows, which are then sorted; every other filter is tested per row;
+* the smallest set under that drives: its index (or its set of ids) gives the
+  rows, which are then sorted; every other filter is tested per row; a 预警 or
+  人员 filter drives whatever its size (those records bunch in the list's order);
 * when every filter admits more, the list walks its sort index and tests each
   row (a page is found within a few thousand rows), no filter's index is used;
 * a list sorted by a column without an index, and a count, always start from
@@ -21,6 +24,7 @@ Conditions are the same whichever drives, so the rows and their order are too
 from __future__ import annotations
 
 import sqlite3
+from math import isqrt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +32,9 @@ from desktop_app.domain.schema import Family
 from desktop_app.store.ddl import indexed_columns
 from desktop_app.store.search import family_condition, match_expr, membership
 
-DRIVE_MAX = 20000
+PAGE = 200
+DRIVE_MIN = 1000          # a filter this small always drives
+UNEVEN = {"level", "person"}
 
 _LEVEL = {"red": "d.due_date < ?", "orange": "d.due_date = ?",
           "yellow": "d.due_date > ? AND d.due_date <= ?"}
@@ -129,12 +135,20 @@ def choose(conn: sqlite3.Connection, fam: Family, fs: list[Filter], sort: str | 
     """The key of the filter that drives (None: walk the sort index, ``sort``;
     a count passes None as ``sort`` and compares the sizes uncapped: it reads
     every row of the one it starts from anyway). See the module."""
-    cap = DRIVE_MAX if sort is not None else -1          # LIMIT -1: no limit
+    if sort is None:
+        sizes = {f.key: _admits(conn, f, -1) for f in fs if f.count is not None}   # -1: no limit
+        return min(sizes, key=lambda k: sizes[k]) if sizes else None
+    # a walk meets a match every N/m rows: it tests about PAGE·N/m rows for a page,
+    # a drive reads and sorts m; so a filter drives while m² < PAGE·N
+    rows = conn.execute(f"SELECT max(rowid) FROM {fam.name}").fetchone()[0] or 0
+    cap = max(DRIVE_MIN, isqrt(PAGE * rows))
     sizes = {f.key: _admits(conn, f, cap) for f in fs if f.count is not None}
     if not sizes:
         return None
     key = min(sizes, key=lambda k: sizes[k])
-    if sort is None or sort not in indexed_columns(fam) or sizes[key] < DRIVE_MAX:
+    # overdue items, a person's records: bunched in the list's order, not spread
+    # through it, so a walk could cross long stretches without one
+    if sort not in indexed_columns(fam) or sizes[key] < cap or UNEVEN & set(sizes):
         return key
     if sort == fam.date_field and "dates" in sizes:
         return "dates"                   # the sort index's own range

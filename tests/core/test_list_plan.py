@@ -90,7 +90,8 @@ def test_the_smallest_filter_drives_and_common_ones_walk(demo_session, monkeypat
     status = s.conn.execute("SELECT status FROM talk GROUP BY 1 ORDER BY count(*) DESC").fetchone()[0]
     fs = list_plan.filters(s.conn, talk, ListFilter(person_id=person, status=status), None, [])
     assert list_plan.choose(s.conn, talk, fs, "talk_date") == "person"
-    monkeypatch.setattr(list_plan, "DRIVE_MAX", 1)        # as if every filter admitted thousands
+    monkeypatch.setattr(list_plan, "DRIVE_MIN", 1)        # as if every filter admitted thousands
+    monkeypatch.setattr(list_plan, "PAGE", 0)
     fs = list_plan.filters(s.conn, talk, ListFilter(status=status), None, [])
     assert list_plan.choose(s.conn, talk, fs, "talk_date") is None          # walk the date index
     assert list_plan.choose(s.conn, talk, fs, "ledger_no") == "status"      # no index to walk
