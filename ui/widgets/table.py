@@ -6,8 +6,9 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 # Fitting a column to its contents measures at most this many rows (the visible ones
 # and those around them). Qt's default is 1000: for a 预警清单 of 56,000 items that
-# held the GUI thread for 0.4 s (benchmarks/bench_stalls.py).
-FIT_ROWS = 100
+# held the GUI thread for 0.4 s, and 100 still 60-100 ms on a loaded machine
+# (benchmarks/bench_stalls.py); a window shows some 30 rows.
+FIT_ROWS = 50
 
 
 def make_table(parent: QWidget | None = None, *, sortable: bool = False) -> QTableView:
