@@ -1,5 +1,6 @@
 """Export and import of a whole county: 100,000 records and 500 MB of attachments
-(ARCHITECTURE.md §6: export ≤ 30 s, import ≤ 45 s, peak memory ≤ 300 MB each).
+(issue 14 item 6: export ≤ 15 s, import ≤ 30 s — ARCHITECTURE.md §6 asked 30 / 45 —
+and peak memory ≤ 300 MB each, at 1,000,000 records too).
 
 The county is the reference folder of ``common.bench_folder()`` (100k records, 1,000
 small scans), copied once to ``bench-data/exchange-county`` and topped up with random
@@ -39,7 +40,7 @@ from common import BENCH_DIR, RECORDS, ROOT, bench_folder, peak_rss_mb, save
 ADMIN, EXCHANGE = "bench-管理员口令", "bench-交换口令"
 _SIZE = "" if RECORDS == 100_000 else f"-{RECORDS}"       # --records: a county of that size
 COUNTY, CITY = BENCH_DIR / f"exchange-county{_SIZE}", BENCH_DIR / f"exchange-city{_SIZE}"
-TARGETS = {"export": (30.0, 300.0), "import": (45.0, 300.0)}
+TARGETS = {"export": (15.0, 300.0), "import": (30.0, 300.0)}
 
 
 def attachment_bytes(folder: Path) -> int:

@@ -5,8 +5,9 @@
 reference or a conflict may name a row of the package.  ``LedgerNumbers`` — the
 台账编号 seen so far (the database's and the package's), to find two records that
 carry the same one.  Both keep the first ``MEMORY_ROWS`` entries in dicts (a county's
-package of 100,000 records never leaves memory, and costs what a dict costs) and the
-rest in a private temporary SQLite database (``sqlite3.connect("")``: in memory up
+package of 100,000 records never leaves memory, and costs what a dict costs; the few
+distinct owners and users are shared, not copied per row) and the rest in a private
+temporary SQLite database (``sqlite3.connect("")``: in memory up
 to its page cache, then a temporary file that SQLite deletes when it is closed).
 """
 from __future__ import annotations
@@ -14,10 +15,8 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 
-from .merge import KEY_COLUMNS
-
-MEMORY_ROWS = 250_000           # entries held in dicts before the rest go to disk
-_CACHE_KIB = 8 * 1024           # the scratch database's page cache
+MEMORY_ROWS = 120_000           # entries of each kind held in dicts, the rest on disk
+_CACHE_KIB = 4 * 1024           # the scratch database's page cache
 
 
 class _Scratch:
@@ -75,18 +74,31 @@ class _SpillMap:
         self.mem.clear()
 
 
+class _Shared(dict):
+    """One copy of each of a few recurring texts (owner offices, users)."""
+    LIMIT = 10_000
+
+    def one(self, text):
+        found = self.get(text)
+        if found is None:
+            found = text
+            if len(self) < self.LIMIT:
+                self[text] = text
+        return found
+
+
 class PackageIds:
     """The package's row ids by table, each with its owner office."""
 
     def __init__(self, memory_rows: int | None = None):
         self._map = _SpillMap(1, memory_rows)
-        self._owners: dict[str, str] = {}
+        self._owners = _Shared()
 
     def add(self, table: str, rid: str, owner: str) -> bool:
         """Remember a row; False when the package already had this id in ``table``."""
         if self._map.get(table, rid) is not None:
             return False
-        self._map.put(table, rid, (self._owners.setdefault(owner, owner),))
+        self._map.put(table, rid, (self._owners.one(owner),))
         return True
 
     def owner(self, table: str, rid: str) -> str | None:
@@ -100,7 +112,7 @@ class PackageIds:
         self._map.close()
 
 
-LEDGER_KEYS = tuple(k for k in KEY_COLUMNS if k != "ledger_no")
+LEDGER_KEYS = ("id", "owner_office", "created_at", "created_by")   # merge.KEY_COLUMNS
 
 
 class LedgerNumbers:
@@ -109,13 +121,16 @@ class LedgerNumbers:
     def __init__(self, memory_rows: int | None = None):
         self._map = _SpillMap(len(LEDGER_KEYS), memory_rows)
         self.loaded: set[str] = set()
+        self._shared = _Shared()
 
     def get(self, table: str, number: str) -> dict | None:
         found = self._map.get(table, number)
         return dict(zip(LEDGER_KEYS, found), ledger_no=number) if found else None
 
     def put(self, table: str, row: dict) -> None:
-        self._map.put(table, row["ledger_no"], tuple(row[k] for k in LEDGER_KEYS))
+        one = self._shared.one
+        self._map.put(table, row["ledger_no"], (row["id"], one(row["owner_office"]),
+                                                row["created_at"], one(row["created_by"])))
 
     def close(self) -> None:
         self._map.close()

@@ -222,6 +222,8 @@ def test_package_ids_and_ledger_numbers_across_the_memory_limit(memory_rows):
     for row in rows[4:]:                                    # the same numbers again
         assert numbers.get("talk", row["ledger_no"]) == rows[int(row["id"][1:]) - 4]
     numbers.put("talk", rows[7])                            # a later holder replaces
+    from desktop_app.exchange.merge import KEY_COLUMNS
+    assert set(numbers.get("talk", "CNTY-A-TH-2026-3")) == set(KEY_COLUMNS)
     assert numbers.get("talk", "CNTY-A-TH-2026-3") == rows[7]
     assert numbers.get("letter", "CNTY-A-TH-2026-3") is None
     numbers.close()
