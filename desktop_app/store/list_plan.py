@@ -140,11 +140,11 @@ def choose(conn: sqlite3.Connection, fam: Family, fs: list[Filter], sort: str | 
         return min(sizes, key=lambda k: sizes[k]) if sizes else None
     # a walk meets a match every N/m rows: it tests about PAGE·N/m rows for a page,
     # a drive reads and sorts m; so a filter drives while m² < PAGE·N
+    if not any(f.count is not None for f in fs):
+        return None
     rows = conn.execute(f"SELECT max(rowid) FROM {fam.name}").fetchone()[0] or 0
     cap = max(DRIVE_MIN, isqrt(PAGE * rows))
     sizes = {f.key: _admits(conn, f, cap) for f in fs if f.count is not None}
-    if not sizes:
-        return None
     key = min(sizes, key=lambda k: sizes[k])
     # overdue items, a person's records: bunched in the list's order, not spread
     # through it, so a walk could cross long stretches without one

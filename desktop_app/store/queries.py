@@ -11,6 +11,7 @@ from desktop_app.domain.record import Record
 from desktop_app.domain.registry import FAMILIES
 from desktop_app.domain.schema import COMMON_NAMES, Family
 from desktop_app.store import list_plan, list_search
+from desktop_app.store.ddl import indexed_columns
 from desktop_app.store.records import from_row
 from desktop_app.store.search import terms
 
@@ -49,20 +50,21 @@ class LevelDates:
 
 
 def _where(conn: sqlite3.Connection, fam: Family, flt: ListFilter, levels: LevelDates | None,
-           sort: str | None = None) -> tuple[list[str], list[Any]]:
+           sort: str | None = None) -> tuple[list[str], list[Any], str | None]:
     """The list's conditions on ``t``, each written for the plan ``list_plan``
     chooses: walk the index of ``sort``, or start from the smallest filter
-    (``sort`` None: a count)."""
+    (``sort`` None: a count); and the key of the filter that drives (None: a walk)."""
     w, p = [], []
     if not flt.include_voided:
         w.append("t.voided = 0")
     fs = list_plan.filters(conn, fam, flt, levels, terms(flt.text or ""))
-    cond, args = list_plan.conditions(fs, list_plan.choose(conn, fam, fs, sort))
+    drive = list_plan.choose(conn, fam, fs, sort)
+    cond, args = list_plan.conditions(fs, drive)
     w += cond
     p += args
     if flt.drill is not None and flt.drill.family == fam.name:
         w.append(f"({flt.drill.where})"); p += list(flt.drill.params)
-    return w, p
+    return w, p, drive
 
 
 def sortable(fam: Family, column: str) -> str:
@@ -101,7 +103,7 @@ def list_page(conn: sqlite3.Connection, fam: Family, flt: ListFilter = ListFilte
         cond = keyset("ri.main_date", "ri.voided", "f.rowid", descending, after) if after else None
         rows = list_search.page_rows(conn, fam, flt, descending, after, cond, limit)
     else:
-        where, params = _where(conn, fam, flt, levels, sort=col)
+        where, params, drive = _where(conn, fam, flt, levels, sort=col)
         where = ["+t.voided = 0" if w == "t.voided = 0" else w for w in where]
         if after is not None:
             # ``+t.x``: no term of the OR is a usable range, so SQLite never unites
@@ -114,14 +116,17 @@ def list_page(conn: sqlite3.Connection, fam: Family, flt: ListFilter = ListFilte
             elif after[0] is None and descending:
                 where.append(f"t.{col} IS NULL")
         # SQLite puts NULLs first ascending and last descending: keyset relies on it.
-        # The page's rowids are found (and sorted, when a filter drives) on the sort key
-        # alone, then only those rows are read whole: a sort of thousands of wide rows
-        # would carry every column through the sorter.
-        order = f"t.{col} {'DESC' if descending else 'ASC'}, t.voided {'DESC' if descending else 'ASC'}," \
-                f" t.rowid {'DESC' if descending else 'ASC'}"
-        sql = (f"SELECT t.*, t.rowid AS _rk FROM {fam.name} t WHERE t.rowid IN"
-               f" (SELECT t.rowid FROM {fam.name} t WHERE {' AND '.join(where) or '1'}"
-               f" ORDER BY {order} LIMIT ?) ORDER BY {order}")
+        way = "DESC" if descending else "ASC"
+        order = f"t.{col} {way}, t.voided {way}, t.rowid {way}"
+        sql = (f"SELECT t.*, t.rowid AS _rk FROM {fam.name} t WHERE {' AND '.join(where) or '1'}"
+               f" ORDER BY {order} LIMIT ?")
+        if drive is not None or col not in indexed_columns(fam):
+            # rows to sort: their rowids are sorted on the sort key alone and only the
+            # page's rows read whole (thousands of wide rows would carry every column
+            # through the sorter)
+            sql = (f"SELECT t.*, t.rowid AS _rk FROM {fam.name} t WHERE t.rowid IN"
+                   f" ({sql.replace('SELECT t.*, t.rowid AS _rk', 'SELECT t.rowid', 1)})"
+                   f" ORDER BY {order}")
         rows = conn.execute(sql, [*params, limit]).fetchall()
     records = [from_row(fam, r) for r in rows]
     last = rows[-1] if len(rows) == limit else None
@@ -133,7 +138,7 @@ def count(conn: sqlite3.Connection, fam: Family, flt: ListFilter = ListFilter(),
           levels: LevelDates | None = None) -> int:
     if list_search.applies(fam, flt, fam.date_field):
         return list_search.count(conn, fam, flt)
-    where, params = _where(conn, fam, flt, levels)
+    where, params, _ = _where(conn, fam, flt, levels)
     return conn.execute(f"SELECT count(*) FROM {fam.name} t WHERE {' AND '.join(where) or '1'}",
                         params).fetchone()[0]
 
