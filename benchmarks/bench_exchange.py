@@ -164,8 +164,11 @@ def table(results: dict) -> str:
     lines = [f"{'测量项':<12}{'中位数 s':>10}{'目标 s':>8}{'峰值内存 MB':>14}{'目标 MB':>9}  结果"]
     for phase, r in results.items():
         t_s, t_mb = TARGETS[phase]
+        if RECORDS != 100_000:           # the times are targets for a county of 100k only
+            t_s = float("inf")
         ok = r["seconds"] <= t_s and r["peak_rss_mb"] <= t_mb
-        lines.append(f"{phase:<14}{r['seconds']:>10.1f}{t_s:>8.0f}{r['peak_rss_mb']:>14.0f}"
+        shown = "—" if t_s == float("inf") else f"{t_s:.0f}"
+        lines.append(f"{phase:<14}{r['seconds']:>10.1f}{shown:>8}{r['peak_rss_mb']:>14.0f}"
                      f"{t_mb:>9.0f}  {'达标' if ok else '未达标'}")
     return "\n".join(lines)
 
