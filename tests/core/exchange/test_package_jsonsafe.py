@@ -3,19 +3,22 @@ JSON-like text full of brackets, quotes and escapes, and stays linear on the wor
 inputs (the regex it replaced rescanned from every escaped quote: quadratic)."""
 import time
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from desktop_app.exchange.jsonsafe import check_depth
 
 
 def reference(data: bytes, max_depth: int) -> tuple[bool, bool, int, bool]:
-    """(accepted, ends inside a string, deepest nesting, brackets balanced).
+    """(accepted, ends inside a string, deepest nesting the parser can reach, brackets balanced).
 
     A backslash outside a string is not JSON at all; such text counts as unbalanced
-    (the check may refuse it more strictly than the walk, which is harmless)."""
+    (the check may refuse it more strictly than the walk, which is harmless), and the
+    parser stops there: nesting after it is never reached (b'\\""[[[' fails at once)."""
     depth, in_string, escaped, deepest, balanced = 0, False, False, 0, True
     for byte in data:
+        if not in_string and byte == 0x5C:
+            return deepest <= max_depth, False, deepest, False
         if in_string:
             if escaped:
                 escaped = False
@@ -25,8 +28,6 @@ def reference(data: bytes, max_depth: int) -> tuple[bool, bool, int, bool]:
                 in_string = False
         elif byte == 0x22:
             in_string = True
-        elif byte == 0x5C:
-            balanced = False
         elif byte in (0x5B, 0x7B):
             depth += 1
             deepest = max(deepest, depth)
@@ -47,6 +48,7 @@ def accepts(data: bytes, max_depth: int) -> bool:
 @settings(max_examples=600, deadline=None)
 @given(st.lists(st.sampled_from([b"[", b"]", b"{", b"}", b'"', b"\\", b"a", b",", b":"]),
                 max_size=60).map(b"".join), st.integers(1, 8))
+@example(b'\\""[[[', 1)          # once found: a stray backslash first, brackets after it
 def test_same_verdict_as_the_byte_walk(data, max_depth):
     ref, unterminated, deepest, balanced = reference(data, max_depth)
     verdict = accepts(data, max_depth)
