@@ -10,7 +10,8 @@ from desktop_app.store import queries as store_queries
 from uihelp import close_window, double_click_row
 
 
-def test_cards_count_all_and_pages_load_on_demand(window, ctx, qtbot, monkeypatch):
+def _refreshed_in_pages_of_five(window, ctx, qtbot, monkeypatch):
+    """The dashboard after 刷新 with pages of 5 rows, and the whole due list to compare with."""
     monkeypatch.setattr(store_queries, "PAGE", 5)
     dash = window.pages["dashboard"]
     with qtbot.waitSignal(dash.loaded, timeout=10_000):
@@ -18,9 +19,13 @@ def test_cards_count_all_and_pages_load_on_demand(window, ctx, qtbot, monkeypatc
                          Qt.MouseButton.LeftButton)
     s = ctx.open_session()
     try:
-        full = queries.due_list(s)
+        return dash, queries.due_list(s)
     finally:
         s.close()
+
+
+def test_cards_count_all_and_pages_load_on_demand(window, ctx, qtbot, monkeypatch):
+    dash, full = _refreshed_in_pages_of_five(window, ctx, qtbot, monkeypatch)
     counts = {lv: sum(1 for d in full if d.level is lv) for lv in dash.cards}
     assert {lv: int(card.number.text()) for lv, card in dash.cards.items()} == counts
     assert counts[Level.RED] > 5
@@ -44,16 +49,8 @@ def test_due_table_pages_in_as_it_scrolls(window, ctx, qtbot, monkeypatch):
     """Like every list, the due table brings its next page when scrolled to the
     end (Ctrl+End through real key events) until the whole list is there."""
     from PySide6.QtTest import QTest
-    monkeypatch.setattr(store_queries, "PAGE", 5)
-    dash = window.pages["dashboard"]
-    with qtbot.waitSignal(dash.loaded, timeout=10_000):
-        qtbot.mouseClick(next(b for b in dash.findChildren(type(dash.more)) if b.text() == "刷新"),
-                         Qt.MouseButton.LeftButton)
-    s = ctx.open_session()
-    try:
-        full = [d.id for d in queries.due_list(s)]
-    finally:
-        s.close()
+    dash, due = _refreshed_in_pages_of_five(window, ctx, qtbot, monkeypatch)
+    full = [d.id for d in due]
     model, table = dash.due_model, dash.due_table
     table.setFocus()
     while model.rowCount() < len(full):

@@ -127,13 +127,19 @@ def test_mixed_import_in_batches_equals_one_at_a_time(tmp_path, monkeypatch):
     assert bulk[1] == one[1]
 
 
-def test_failure_in_a_batch_rolls_everything_back(tmp_path, monkeypatch):
+def _city_and_county_package(tmp_path, monkeypatch):
+    """A city that trusts the county, the county's full package, the city's database
+    before the import, and batches of 50 so an import writes several."""
     county = _county(tmp_path)
     city = make_node(tmp_path, "city", "CITY", "市纪委监委")
     trust(county, city)
     package = county.export(city, tmp_path / "drive", full=True).packages[0]
-    before = canonical_dump(city.s.conn)
     monkeypatch.setattr(apply, "NEW_BATCH", 50)
+    return city, package, canonical_dump(city.s.conn)
+
+
+def test_failure_in_a_batch_rolls_everything_back(tmp_path, monkeypatch):
+    city, package, before = _city_and_county_package(tmp_path, monkeypatch)
     calls, real = [], index.insert_many
 
     def failing(conn, items):
@@ -151,12 +157,7 @@ def test_failure_in_a_batch_rolls_everything_back(tmp_path, monkeypatch):
 
 
 def test_cancel_while_importing_records_changes_nothing(tmp_path, monkeypatch):
-    county = _county(tmp_path)
-    city = make_node(tmp_path, "city", "CITY", "市纪委监委")
-    trust(county, city)
-    package = county.export(city, tmp_path / "drive", full=True).packages[0]
-    before = canonical_dump(city.s.conn)
-    monkeypatch.setattr(apply, "NEW_BATCH", 50)
+    city, package, before = _city_and_county_package(tmp_path, monkeypatch)
     seen: list[tuple[int, str]] = []
 
     def progress(done, total, text):
