@@ -73,13 +73,18 @@ def init_office(data_dir: Path | str, name: str, code: str, *, user: str | None 
     return s
 
 
+def _audit_setting(s: Session, key: str, old, new) -> None:
+    """One 修改设置 entry: the setting's key and its value before and after (None: not set)."""
+    audit.append(s.conn, ts=s.now().isoformat(timespec="seconds"), actor=s.user,
+                 action="修改设置", detail={"key": key, "changes": [old, new]})
+
+
 def set_setting(s: Session, key: str, value: str) -> None:
     authz.require(s, authz.setting_permission(key), f"修改设置“{key}”")
     with transaction(s.conn):
         old = s.setting(key)
         s.conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (key, value))
-        audit.append(s.conn, ts=s.now().isoformat(timespec="seconds"), actor=s.user,
-                     action="修改设置", detail={"key": key, "changes": [old, value]})
+        _audit_setting(s, key, old, value)
 
 
 def set_rest_day_shift(s: Session, on: bool) -> int:
@@ -96,8 +101,7 @@ def set_rest_day_shift(s: Session, on: bool) -> int:
         with transaction(s.conn):
             s.conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
                            (REST_DAY_SHIFT_KEY, value))
-            audit.append(s.conn, ts=s.now().isoformat(timespec="seconds"), actor=s.user,
-                         action="修改设置", detail={"key": REST_DAY_SHIFT_KEY, "changes": [old, value]})
+            _audit_setting(s, REST_DAY_SHIFT_KEY, old, value)
             s.calendar = calendar
             moved = recompute_stored(s, "期限规则：" + ("遇节假日顺延至下一工作日" if on else "不顺延"))
             moved += refresh_deadlines(s.conn, calendar)
@@ -243,8 +247,7 @@ def unset_office_value(s: Session, key: str) -> str | None:
     if old is not None:
         with transaction(s.conn):
             s.conn.execute("DELETE FROM setting WHERE key = ?", (spec.setting,))
-            audit.append(s.conn, ts=s.now().isoformat(timespec="seconds"), actor=s.user,
-                         action="修改设置", detail={"key": spec.setting, "changes": [old, None]})
+            _audit_setting(s, spec.setting, old, None)
     return _fallback(s, key)
 
 
@@ -253,8 +256,7 @@ def _rename_office(s: Session, value: str) -> str:
     authz.require(s, authz.setting_permission("office.name"), "修改机关名称")
     with transaction(s.conn):
         s.conn.execute("UPDATE office SET name = ? WHERE is_self = 1", (name,))
-        audit.append(s.conn, ts=s.now().isoformat(timespec="seconds"), actor=s.user,
-                     action="修改设置", detail={"key": "office.name", "changes": [s.office_name, name]})
+        _audit_setting(s, "office.name", s.office_name, name)
     s.office_name = name
     return name
 
@@ -279,7 +281,6 @@ def _recode_office(s: Session, value: str) -> str:
         raise ValidationError("office_code", f"机关代码 {code} 已是另一机关（上下级）的代码。")
     with transaction(s.conn):
         s.conn.execute("UPDATE office SET code = ? WHERE is_self = 1", (code,))
-        audit.append(s.conn, ts=s.now().isoformat(timespec="seconds"), actor=s.user,
-                     action="修改设置", detail={"key": "office.code", "changes": [s.office_code, code]})
+        _audit_setting(s, "office.code", s.office_code, code)
     s.office_code = code
     return code
